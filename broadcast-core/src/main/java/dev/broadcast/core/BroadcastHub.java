@@ -1,0 +1,173 @@
+package dev.broadcast.core;
+
+import dev.broadcast.core.internal.AppRuntime;
+import dev.broadcast.core.internal.Counters;
+import dev.broadcast.core.internal.Hub;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The broadcast engine: one or more {@link App apps}, their connections and channels, the Pusher
+ * protocol v7 spoken over any {@link Transport}, the Pusher HTTP API and webhooks.
+ *
+ * <p>A transport adapter calls {@link #connect} for every WebSocket opened on {@code /app/{key}}
+ * and feeds the returned {@link Connection}; an HTTP adapter hands API requests to {@link
+ * #handle}. The host application may also {@link #trigger} events directly.
+ *
+ * <p>Liveness runs on one shared task of the {@link Scheduler} (a sweep a second over all
+ * connections): silent connections are pinged after the app's activity timeout and closed with
+ * 4201 when the pong timeout passes without an answer, whether or not they ever subscribed.
+ *
+ * <p>Thread-safe. {@link #close()} closes every connection with 4200 so clients reconnect at once.
+ */
+public final class BroadcastHub implements AutoCloseable {
+
+    private final Hub hub;
+
+    private BroadcastHub(Builder builder) {
+        this.hub = new Hub(builder.apps, builder.clock, builder.scheduler,
+                builder.webhookRetryBase, builder.webhookAttempts);
+    }
+
+    /** Starts a hub; add at least one app. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens a connection for a completed WebSocket handshake. On success the client is sent
+     * {@code pusher:connection_established}. When the key is unknown (4001), the protocol version
+     * is not an integer (4006) or outside 5–7 (4007), or the origin is not allowed (4009), the
+     * client is sent {@code pusher:error} with the code and the transport is closed with it; the
+     * returned connection is then already closed.
+     */
+    public Connection connect(ConnectRequest request, Transport transport) {
+        return hub.connect(request, transport);
+    }
+
+    /** Answers one Pusher HTTP API request (or {@code GET /up}). Never throws for bad input. */
+    public ApiResponse handle(ApiRequest request) {
+        return hub.api().handle(request);
+    }
+
+    /** The most request-body bytes the API accepts; adapters may stop reading past it (413). */
+    public int maxApiBodyBytes() {
+        return hub.maxApiBodyBytes();
+    }
+
+    /**
+     * Sends an event to every subscriber of {@code channels} in the app with id {@code appId},
+     * except the connection {@code exceptSocketId} (null for none). {@code data} goes to clients
+     * as given, like the HTTP API's {@code data}. Returns without waiting for slow sockets.
+     *
+     * @return how many connections the event was queued for
+     * @throws IllegalArgumentException if the app is unknown
+     */
+    public int trigger(String appId, Collection<String> channels, String event, String data, String exceptSocketId) {
+        return runtime(appId).trigger(channels, event, data, exceptSocketId);
+    }
+
+    /** The apps this hub hosts. */
+    public List<App> apps() {
+        return hub.apps();
+    }
+
+    /** The app with {@code key}, if hosted here. */
+    public Optional<App> appByKey(String key) {
+        return Optional.ofNullable(hub.byKey(key)).map(AppRuntime::app);
+    }
+
+    /** Current counts and totals. */
+    public HubStats stats() {
+        Counters counters = hub.counters();
+        int connections = 0;
+        int channels = 0;
+        int subscriptions = 0;
+        for (AppRuntime runtime : hub.runtimes()) {
+            connections += runtime.connectionCount();
+            channels += runtime.channelCount();
+            subscriptions += runtime.subscriptionTotal();
+        }
+        return new HubStats(connections, channels, subscriptions, counters.messagesIn(), counters.messagesOut(),
+                counters.bytesOut(), counters.webhooksSent(), counters.webhooksFailed(), counters.closesByCode());
+    }
+
+    /** Closes every connection with 4200, stops the heartbeat and webhook delivery. Idempotent. */
+    @Override
+    public void close() {
+        hub.close();
+    }
+
+    private AppRuntime runtime(String appId) {
+        AppRuntime runtime = hub.byId(appId);
+        if (runtime == null) {
+            throw new IllegalArgumentException("Unknown app id: " + appId);
+        }
+        return runtime;
+    }
+
+    /** Configures a {@link BroadcastHub}. */
+    public static final class Builder {
+        private final List<App> apps = new ArrayList<>();
+        private InstantSource clock = InstantSource.system();
+        private Scheduler scheduler;
+        private Duration webhookRetryBase = Duration.ofSeconds(1);
+        private int webhookAttempts = 9;
+
+        private Builder() {
+        }
+
+        /** Hosts {@code app}; ids and keys must be unique in the hub. */
+        public Builder app(App app) {
+            for (App existing : apps) {
+                if (existing.id().equals(app.id()) || existing.key().equals(app.key())) {
+                    throw new IllegalArgumentException("Two apps share an id or key: " + existing + " and " + app);
+                }
+            }
+            apps.add(app);
+            return this;
+        }
+
+        /** The clock for timeouts, rate windows and API timestamps; the system clock by default. */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where the heartbeat sweep and webhook retries run; {@link Scheduler#daemon()} by default. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * How webhook deliveries that fail are retried: after {@code base}, then twice as long each
+         * time, {@code attempts} tries in all. Default 1 s and 9 tries (about 4 minutes).
+         */
+        public Builder webhookRetries(Duration base, int attempts) {
+            if (base.isNegative() || base.isZero() || attempts < 1) {
+                throw new IllegalArgumentException("webhook retries need a positive delay and at least 1 attempt");
+            }
+            this.webhookRetryBase = base;
+            this.webhookAttempts = attempts;
+            return this;
+        }
+
+        /** The hub, already running its heartbeat. */
+        public BroadcastHub build() {
+            if (apps.isEmpty()) {
+                throw new IllegalStateException("A hub needs at least one app");
+            }
+            if (scheduler == null) {
+                scheduler = Scheduler.daemon();
+            }
+            return new BroadcastHub(this);
+        }
+    }
+
+}

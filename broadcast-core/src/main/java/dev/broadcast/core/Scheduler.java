@@ -1,0 +1,53 @@
+package dev.broadcast.core;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where the engine runs its few timed tasks: the heartbeat sweep (one task for all connections)
+ * and webhook retries. Injectable so tests advance time by hand instead of sleeping.
+ *
+ * <p>Tasks must be short; they run one at a time on the scheduler's thread.
+ */
+public interface Scheduler {
+
+    /** Runs {@code task} once after {@code delay}. */
+    Cancellable schedule(Runnable task, Duration delay);
+
+    /** Runs {@code task} every {@code period}, first after one period, until cancelled. */
+    Cancellable scheduleAtFixedRate(Runnable task, Duration period);
+
+    /** A scheduled task that can be called off. */
+    @FunctionalInterface
+    interface Cancellable {
+        void cancel();
+    }
+
+    /**
+     * A scheduler backed by one daemon thread named {@code broadcast-timer}. Call {@link
+     * Cancellable#cancel()} on what it returns; the thread ends with the JVM.
+     */
+    static Scheduler daemon() {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "broadcast-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        return new Scheduler() {
+            @Override
+            public Cancellable schedule(Runnable task, Duration delay) {
+                var future = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+                return () -> future.cancel(false);
+            }
+
+            @Override
+            public Cancellable scheduleAtFixedRate(Runnable task, Duration period) {
+                long nanos = period.toNanos();
+                var future = executor.scheduleAtFixedRate(task, nanos, nanos, TimeUnit.NANOSECONDS);
+                return () -> future.cancel(false);
+            }
+        };
+    }
+}

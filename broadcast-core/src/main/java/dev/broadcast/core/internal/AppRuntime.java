@@ -1,0 +1,136 @@
+package dev.broadcast.core.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.broadcast.core.App;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Everything one app has at run time: its connections, channels, signed-in users and cache. */
+public final class AppRuntime {
+
+    /** How long a cache channel keeps its last event (Pusher: 30 minutes). */
+    static final long CACHE_TTL_MILLIS = 30 * 60 * 1000L;
+
+    final App app;
+    final InstantSource clock;
+    final Counters counters;
+    final Webhooks webhooks;
+    final ChannelRegistry channels = new ChannelRegistry();
+    final ConcurrentHashMap<String, ClientConnection> connections = new ConcurrentHashMap<>();
+    /** Signed-in user id to its connections. */
+    final ConcurrentHashMap<String, Set<ClientConnection>> users = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, CachedEvent> cache = new ConcurrentHashMap<>();
+
+    /** The last event of a cache channel, kept whether or not anyone is subscribed. */
+    record CachedEvent(String event, String data, Frame frame, long expiresAtMillis) {
+    }
+
+    public AppRuntime(App app, InstantSource clock, Counters counters, Webhooks webhooks) {
+        this.app = app;
+        this.clock = clock;
+        this.counters = counters;
+        this.webhooks = webhooks;
+    }
+
+    public App app() {
+        return app;
+    }
+
+    /**
+     * Sends an event to every subscriber of each channel, except the connection with
+     * {@code exceptSocketId} (may be null or unknown). Each frame is encoded once per channel.
+     *
+     * @return the number of connections the event was queued for
+     */
+    public int trigger(Iterable<String> channelNames, String event, String data, String exceptSocketId) {
+        ClientConnection except = exceptSocketId == null ? null : connections.get(exceptSocketId);
+        int reached = 0;
+        for (String channel : channelNames) {
+            Frame frame = Frames.event(event, channel, data);
+            if (Names.isCache(channel)) {
+                cache.put(channel, new CachedEvent(event, data, frame, clock.millis() + CACHE_TTL_MILLIS));
+            }
+            reached += channels.publish(channel, frame, except);
+        }
+        return reached;
+    }
+
+    /** Closes every connection of {@code userId} (signed in as, or present as, that user). */
+    public int terminateUser(String userId) {
+        Set<ClientConnection> targets = ConcurrentHashMap.newKeySet();
+        targets.addAll(users.getOrDefault(userId, Set.of()));
+        for (ClientConnection connection : connections.values()) {
+            if (connection.isPresentAs(userId)) {
+                targets.add(connection);
+            }
+        }
+        targets.forEach(c -> c.closeWith(dev.broadcast.core.CloseCodes.UNAUTHORIZED, "Connection terminated by the app"));
+        return targets.size();
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    public int subscriptionCount(String channel) {
+        return channels.subscriptionCount(channel);
+    }
+
+    public java.util.List<String> userIds(String channel) {
+        return channels.userIds(channel);
+    }
+
+    public void forEachChannel(java.util.function.Consumer<String> action) {
+        channels.forEachChannel(action);
+    }
+
+    public int channelCount() {
+        return channels.channelCount();
+    }
+
+    public int subscriptionTotal() {
+        return channels.subscriptionTotal();
+    }
+
+    /** The cached last event of a cache channel, or null. */
+    public Map.Entry<String, String> cached(String channel) {
+        CachedEvent cached = cache.get(channel);
+        if (cached == null || cached.expiresAtMillis() <= clock.millis()) {
+            return null;
+        }
+        return Map.entry(cached.event(), cached.data());
+    }
+
+    /** One heartbeat pass: pings silent connections, closes unanswered ones, expires cache entries. */
+    public void sweep() {
+        long now = clock.millis();
+        for (ClientConnection connection : connections.values()) {
+            connection.checkLiveness(now);
+        }
+        cache.values().removeIf(c -> c.expiresAtMillis() <= now);
+    }
+
+    void webhook(ObjectNode event) {
+        webhooks.send(this, event);
+    }
+
+    void register(ClientConnection connection) {
+        connections.put(connection.socketId(), connection);
+    }
+
+    void signedIn(String userId, ClientConnection connection) {
+        users.computeIfAbsent(userId, id -> ConcurrentHashMap.newKeySet()).add(connection);
+    }
+
+    void released(ClientConnection connection, String userId) {
+        connections.remove(connection.socketId(), connection);
+        if (userId != null) {
+            users.computeIfPresent(userId, (id, set) -> {
+                set.remove(connection);
+                return set.isEmpty() ? null : set;
+            });
+        }
+    }
+}

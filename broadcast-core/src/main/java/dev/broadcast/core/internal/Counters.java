@@ -1,0 +1,47 @@
+package dev.broadcast.core.internal;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The hub's running totals; cheap to bump from any thread. */
+public final class Counters {
+    final LongAdder messagesIn = new LongAdder();
+    final LongAdder messagesOut = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    final LongAdder webhooksSent = new LongAdder();
+    final LongAdder webhooksFailed = new LongAdder();
+    private final ConcurrentHashMap<Integer, LongAdder> closes = new ConcurrentHashMap<>();
+
+    void closed(int code) {
+        closes.computeIfAbsent(code, c -> new LongAdder()).increment();
+    }
+
+    public long messagesIn() {
+        return messagesIn.sum();
+    }
+
+    public long messagesOut() {
+        return messagesOut.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    public long webhooksSent() {
+        return webhooksSent.sum();
+    }
+
+    public long webhooksFailed() {
+        return webhooksFailed.sum();
+    }
+
+    /** Server-initiated closes by code, ascending. */
+    public Map<Integer, Long> closesByCode() {
+        Map<Integer, Long> out = new TreeMap<>();
+        closes.forEach((code, count) -> out.put(code, count.sum()));
+        return out;
+    }
+}

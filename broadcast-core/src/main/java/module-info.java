@@ -1,0 +1,13 @@
+/**
+ * The broadcast engine: the Pusher Channels protocol v7 over any transport, channels and presence,
+ * heartbeats, the Pusher HTTP API and webhooks. Transports plug in through
+ * {@link dev.broadcast.core.Transport}; nothing here depends on a WebSocket or servlet API.
+ */
+module dev.broadcast.core {
+    requires transitive dev.broadcast;
+    requires com.fasterxml.jackson.databind;
+    requires org.slf4j;
+    requires java.net.http;
+
+    exports dev.broadcast.core;
+}
