@@ -1,0 +1,104 @@
+package dev.broadcast.server;
+
+import dev.broadcast.core.App;
+import dev.broadcast.core.BroadcastHub;
+import dev.broadcast.jakarta.PusherEndpoint;
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The standalone server: a {@link BroadcastHub} behind the Jakarta endpoint on Tyrus/Grizzly,
+ * with the Pusher HTTP API and {@code GET /up} on the same port.
+ *
+ * <p>{@code java -jar broadcast-server.jar --help} lists the options. Embedded use:
+ * {@code try (BroadcastServer server = BroadcastServer.start(options)) { … server.port() … }}.
+ */
+public final class BroadcastServer implements AutoCloseable {
+
+    private final BroadcastHub hub;
+    private final GrizzlyContainer container;
+
+    private BroadcastServer(BroadcastHub hub, GrizzlyContainer container) {
+        this.hub = hub;
+        this.container = container;
+    }
+
+    /**
+     * Starts listening; returns once {@code /up} answers.
+     *
+     * @throws IOException if the port cannot be bound
+     */
+    public static BroadcastServer start(ServerOptions options) throws IOException {
+        BroadcastHub.Builder builder = BroadcastHub.builder();
+        options.apps().forEach(builder::app);
+        BroadcastHub hub = builder.build();
+        GrizzlyContainer container = new GrizzlyContainer(hub);
+        try {
+            container.start(options.host(), options.port(), PusherEndpoint.config(hub, ""));
+        } catch (IOException | RuntimeException e) {
+            hub.close();
+            throw e;
+        }
+        return new BroadcastServer(hub, container);
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return container.port();
+    }
+
+    /** The hub, for embedding code and tests. */
+    public BroadcastHub hub() {
+        return hub;
+    }
+
+    /**
+     * Closes every client with 4200 (they reconnect at once, elsewhere), gives the close frames a
+     * moment to leave, and stops listening. Idempotent.
+     */
+    @Override
+    public void close() {
+        boolean hadClients = hub.stats().connections() > 0;
+        hub.close();
+        container.stop(hadClients);
+    }
+
+    /** Runs the server until SIGTERM or SIGINT. Exit status 2 for bad options. */
+    public static void main(String[] args) throws InterruptedException {
+        ServerOptions options;
+        try {
+            options = ServerOptions.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("broadcast-server: " + e.getMessage());
+            System.err.println("Run with --help to see the options.");
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(ServerOptions.usage());
+            return;
+        }
+        BroadcastServer server;
+        try {
+            server = start(options);
+        } catch (IOException e) {
+            System.err.println("broadcast-server: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "broadcast-shutdown"));
+        System.out.println("broadcast-server listening on " + options.host() + ":" + server.port());
+        for (App app : options.apps()) {
+            System.out.println("  app id=" + app.id() + " key=" + app.key() + " secret=" + app.secret()
+                    + " client-events=" + app.clientEvents()
+                    + " activity-timeout=" + app.activityTimeout().toSeconds() + "s");
+        }
+        System.out.println("  WebSocket: ws://" + options.host() + ":" + server.port() + "/app/{key}"
+                + "   HTTP API: /apps/{id}/...   health: /up");
+        stopped.await();
+    }
+}

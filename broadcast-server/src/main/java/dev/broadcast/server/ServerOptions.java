@@ -1,0 +1,198 @@
+package dev.broadcast.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.broadcast.core.App;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The standalone server's configuration, read from flags, then {@code BROADCAST_*} environment
+ * variables of the same names, then a {@code --config} file, then the embedded defaults.
+ *
+ * @param host  the address to listen on
+ * @param port  the port; 0 picks a free one
+ * @param apps  the apps to host
+ * @param help  whether {@code --help} was asked for
+ */
+public record ServerOptions(String host, int port, List<App> apps, boolean help) {
+
+    /** The flags, in the order {@code --help} lists them. */
+    private static final Map<String, String> FLAGS = new LinkedHashMap<>();
+
+    static {
+        FLAGS.put("host", "address to listen on (default 0.0.0.0)");
+        FLAGS.put("port", "port for WebSocket and HTTP API (default 8080)");
+        FLAGS.put("app-id", "id of the app (default app-id)");
+        FLAGS.put("app-key", "key of the app (default app-key)");
+        FLAGS.put("app-secret", "secret of the app (default app-secret)");
+        FLAGS.put("client-events", "true|false: allow client events (whispers) (default false)");
+        FLAGS.put("activity-timeout", "seconds of silence before the server pings a client (default 120)");
+        FLAGS.put("allowed-origins", "comma list of allowed browser origins, * for any (default *)");
+        FLAGS.put("webhook-url", "URL webhooks are posted to (default none)");
+        FLAGS.put("config", "JSON file with several apps (see docs/server.md); replaces the app-* options");
+    }
+
+    /** The text {@code --help} prints. */
+    public static String usage() {
+        StringBuilder out = new StringBuilder("Usage: java -jar broadcast-server.jar [options]\n\n"
+                + "A Pusher-protocol (v7) WebSocket server with the Pusher HTTP API on the same port.\n"
+                + "Every option can also be set by an environment variable: --app-key is BROADCAST_APP_KEY.\n\n");
+        FLAGS.forEach((flag, text) -> out.append(String.format("  --%-18s %s%n", flag, text)));
+        out.append(String.format("  --%-18s %s%n", "help", "print this and exit"));
+        out.append("\nHealth: GET /up answers 200 {\"health\":\"OK\"}. SIGTERM closes clients with 4200 and exits.\n");
+        return out.toString();
+    }
+
+    /**
+     * Parses {@code args} ({@code --name value} or {@code --name=value}) over {@code env}.
+     *
+     * @throws IllegalArgumentException naming the option and what is wrong with it
+     */
+    public static ServerOptions parse(String[] args, Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>();
+        FLAGS.keySet().forEach(flag -> {
+            String fromEnv = env.get("BROADCAST_" + flag.toUpperCase(Locale.ROOT).replace('-', '_'));
+            if (fromEnv != null && !fromEnv.isEmpty()) {
+                values.put(flag, fromEnv);
+            }
+        });
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                help = true;
+                continue;
+            }
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("Unexpected argument '" + arg + "'; options start with --");
+            }
+            int eq = arg.indexOf('=');
+            String name = arg.substring(2, eq < 0 ? arg.length() : eq);
+            if (!FLAGS.containsKey(name)) {
+                throw new IllegalArgumentException("Unknown option --" + name + "; known: --"
+                        + String.join(", --", FLAGS.keySet()) + ", --help");
+            }
+            String value;
+            if (eq >= 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("Option --" + name + " needs a value");
+            }
+            values.put(name, value);
+        }
+        if (help) {
+            return new ServerOptions("0.0.0.0", 8080, List.of(), true);
+        }
+        JsonNode file = values.containsKey("config") ? readConfig(Path.of(values.get("config"))) : null;
+        String host = values.getOrDefault("host", file != null && file.hasNonNull("host") ? file.get("host").asText() : "0.0.0.0");
+        int port = values.containsKey("port") ? integer("port", values.get("port"), 0, 65535)
+                : file != null && file.hasNonNull("port") ? integer("port", file.get("port").asText(), 0, 65535) : 8080;
+        List<App> apps = file != null ? appsFromFile(file) : List.of(app(values));
+        return new ServerOptions(host, port, apps, false);
+    }
+
+    private static App app(Map<String, String> values) {
+        App.Builder builder = App.builder(
+                values.getOrDefault("app-id", "app-id"),
+                values.getOrDefault("app-key", "app-key"),
+                values.getOrDefault("app-secret", "app-secret"));
+        if (values.containsKey("client-events")) {
+            builder.clientEvents(bool("client-events", values.get("client-events")));
+        }
+        if (values.containsKey("activity-timeout")) {
+            builder.activityTimeout(Duration.ofSeconds(integer("activity-timeout", values.get("activity-timeout"), 1, 86400)));
+        }
+        if (values.containsKey("allowed-origins")) {
+            builder.allowedOrigins(Arrays.stream(values.get("allowed-origins").split(","))
+                    .map(String::strip).filter(s -> !s.isEmpty()).toList());
+        }
+        if (values.containsKey("webhook-url")) {
+            builder.webhook(uri("webhook-url", values.get("webhook-url")));
+        }
+        return builder.build();
+    }
+
+    private static JsonNode readConfig(Path path) {
+        try {
+            JsonNode node = new ObjectMapper().readTree(Files.readString(path));
+            if (node == null || !node.isObject() || !node.path("apps").isArray() || node.get("apps").isEmpty()) {
+                throw new IllegalArgumentException("--config " + path + ": expected {\"apps\":[{\"id\":…,\"key\":…,\"secret\":…}, …]}");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--config " + path + ": cannot read it as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<App> appsFromFile(JsonNode file) {
+        List<App> apps = new ArrayList<>();
+        for (JsonNode node : file.get("apps")) {
+            String where = "--config apps[" + apps.size() + "]";
+            for (String required : List.of("id", "key", "secret")) {
+                if (!node.path(required).isTextual()) {
+                    throw new IllegalArgumentException(where + ": \"" + required + "\" must be a string");
+                }
+            }
+            App.Builder builder = App.builder(node.get("id").asText(), node.get("key").asText(), node.get("secret").asText());
+            if (node.has("client_events")) {
+                builder.clientEvents(bool(where + ".client_events", node.get("client_events").asText()));
+            }
+            if (node.has("activity_timeout")) {
+                builder.activityTimeout(Duration.ofSeconds(
+                        integer(where + ".activity_timeout", node.get("activity_timeout").asText(), 1, 86400)));
+            }
+            if (node.has("allowed_origins")) {
+                List<String> origins = new ArrayList<>();
+                node.get("allowed_origins").forEach(o -> origins.add(o.asText()));
+                builder.allowedOrigins(origins);
+            }
+            if (node.has("webhooks")) {
+                for (JsonNode url : node.get("webhooks")) {
+                    builder.webhook(uri(where + ".webhooks", url.asText()));
+                }
+            }
+            apps.add(builder.build());
+        }
+        return apps;
+    }
+
+    private static int integer(String name, String value, int min, int max) {
+        try {
+            int parsed = Integer.parseInt(value.strip());
+            if (parsed < min || parsed > max) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + value);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number: " + value, e);
+        }
+    }
+
+    private static boolean bool(String name, String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false: " + value);
+        };
+    }
+
+    private static URI uri(String name, String value) {
+        try {
+            return URI.create(value.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " is not a URL: " + value, e);
+        }
+    }
+}
