@@ -2,10 +2,13 @@ package dev.broadcast.core.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.broadcast.core.App;
+import dev.broadcast.core.CloseCodes;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /** Everything one app has at run time: its connections, channels, signed-in users and cache. */
 public final class AppRuntime {
@@ -66,7 +69,7 @@ public final class AppRuntime {
                 targets.add(connection);
             }
         }
-        targets.forEach(c -> c.closeWith(dev.broadcast.core.CloseCodes.UNAUTHORIZED, "Connection terminated by the app"));
+        targets.forEach(c -> c.closeWith(CloseCodes.UNAUTHORIZED, "Connection terminated by the app"));
         return targets.size();
     }
 
@@ -78,11 +81,11 @@ public final class AppRuntime {
         return channels.subscriptionCount(channel);
     }
 
-    public java.util.List<String> userIds(String channel) {
+    public List<String> userIds(String channel) {
         return channels.userIds(channel);
     }
 
-    public void forEachChannel(java.util.function.Consumer<String> action) {
+    public void forEachChannel(Consumer<String> action) {
         channels.forEachChannel(action);
     }
 
@@ -113,7 +116,9 @@ public final class AppRuntime {
     }
 
     void webhook(ObjectNode event) {
-        webhooks.send(this, event);
+        if (!event.path("channel").asText().startsWith("#")) { // server-to-user channels are internal
+            webhooks.send(this, event);
+        }
     }
 
     void register(ClientConnection connection) {

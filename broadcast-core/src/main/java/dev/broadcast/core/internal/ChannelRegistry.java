@@ -141,6 +141,16 @@ final class ChannelRegistry {
         return result[0];
     }
 
+    /** The presence {@code subscription_succeeded} data of {@code channel} as it is now. */
+    String presenceData(String channel) {
+        String[] data = {new ChannelState(channel).presenceData()};
+        channels.computeIfPresent(channel, (name, state) -> {
+            data[0] = state.presenceData();
+            return state;
+        });
+        return data[0];
+    }
+
     /** Sends {@code frame} to every subscriber of {@code channel} but {@code except}; returns how many. */
     int publish(String channel, Frame frame, ClientConnection except) {
         ChannelState state = channels.get(channel);

@@ -195,6 +195,12 @@ public final class ClientConnection implements Connection {
                     tooLong ? 4009 : 400));
             return;
         }
+        if (subscriptions.containsKey(channel)) {
+            // already subscribed: confirm again, change nothing (not even the presence member)
+            send(Frames.subscriptionSucceeded(channel, ChannelType.of(channel) == ChannelType.PRESENCE
+                    ? runtime.channels.presenceData(channel) : "{}"));
+            return;
+        }
         ChannelType type = ChannelType.of(channel);
         ChannelRegistry.Member member = null;
         if (type.requiresAuthorization()) {
