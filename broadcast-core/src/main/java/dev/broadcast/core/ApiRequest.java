@@ -1,5 +1,7 @@
 package dev.broadcast.core;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Objects;
 
 /**
@@ -15,5 +17,18 @@ public record ApiRequest(String method, String path, String rawQuery, byte[] bod
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
         body = body == null ? new byte[0] : body;
+    }
+
+    /**
+     * Reads a request body the way every adapter should: nothing unless the request declares one
+     * ({@code Content-Length} above zero, or chunked), and at most {@code max + 1} bytes, which is
+     * enough for the hub to answer 413 without reading a huge body to its end. Not reading
+     * undeclared bodies matters: a request with {@code Upgrade: h2c} would otherwise block.
+     */
+    public static byte[] readBody(InputStream in, long contentLength, boolean chunked, int max) throws IOException {
+        if (contentLength <= 0 && !chunked) {
+            return new byte[0];
+        }
+        return in.readNBytes(max + 1);
     }
 }

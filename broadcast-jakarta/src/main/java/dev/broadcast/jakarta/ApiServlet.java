@@ -24,8 +24,8 @@ public final class ApiServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        // one byte past the bound is enough for the hub to answer 413
-        byte[] body = request.getInputStream().readNBytes(hub.maxApiBodyBytes() + 1);
+        byte[] body = ApiRequest.readBody(request.getInputStream(), request.getContentLengthLong(),
+                "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding")), hub.maxApiBodyBytes());
         ApiResponse answer = hub.handle(new ApiRequest(request.getMethod(), decodedPath(request.getRequestURI()),
                 request.getQueryString(), body));
         byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);

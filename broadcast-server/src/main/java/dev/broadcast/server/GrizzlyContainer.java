@@ -125,8 +125,8 @@ final class GrizzlyContainer extends TyrusServerContainer {
 
         @Override
         public void service(Request request, Response response) throws Exception {
-            // one byte past the bound is enough for the hub to answer 413
-            byte[] body = request.getInputStream().readNBytes(hub.maxApiBodyBytes() + 1);
+            byte[] body = ApiRequest.readBody(request.getInputStream(), request.getContentLengthLong(),
+                    "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding")), hub.maxApiBodyBytes());
             ApiResponse answer = hub.handle(new ApiRequest(request.getMethod().getMethodString(),
                     request.getDecodedRequestURI(), request.getQueryString(), body));
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);

@@ -1,0 +1,110 @@
+package dev.broadcast.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.broadcast.core.App;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerOptionsTest {
+
+    @Test
+    void defaultsAreTheEmbeddedApp() {
+        ServerOptions options = ServerOptions.parse(new String[0], Map.of());
+        assertEquals("0.0.0.0", options.host());
+        assertEquals(8080, options.port());
+        App app = options.apps().get(0);
+        assertEquals(List.of("app-id", "app-key", "app-secret"), List.of(app.id(), app.key(), app.secret()));
+        assertFalse(app.clientEvents());
+        assertEquals(Duration.ofSeconds(120), app.activityTimeout());
+        assertEquals(List.of("*"), app.allowedOrigins());
+        assertTrue(app.webhooks().isEmpty());
+    }
+
+    @Test
+    void flagsWinOverEnvironmentVariablesOfTheSameName() {
+        ServerOptions options = ServerOptions.parse(
+                new String[] {"--port=9001", "--app-key", "flag-key"},
+                Map.of("BROADCAST_PORT", "9000", "BROADCAST_APP_KEY", "env-key", "BROADCAST_APP_SECRET", "env-secret",
+                        "BROADCAST_CLIENT_EVENTS", "true", "BROADCAST_ACTIVITY_TIMEOUT", "30",
+                        "BROADCAST_ALLOWED_ORIGINS", "https://a.example.com, *.b.example.com",
+                        "BROADCAST_WEBHOOK_URL", "http://127.0.0.1:9/hooks", "BROADCAST_HOST", "127.0.0.1"));
+        App app = options.apps().get(0);
+        assertEquals(9001, options.port());
+        assertEquals("127.0.0.1", options.host());
+        assertEquals("flag-key", app.key());
+        assertEquals("env-secret", app.secret());
+        assertTrue(app.clientEvents());
+        assertEquals(Duration.ofSeconds(30), app.activityTimeout());
+        assertEquals(List.of("https://a.example.com", "*.b.example.com"), app.allowedOrigins());
+        assertEquals(List.of(URI.create("http://127.0.0.1:9/hooks")), app.webhooks());
+    }
+
+    @Test
+    void badValuesNameTheOption() {
+        assertMessage("port must be a whole number: abc", "--port", "abc");
+        assertMessage("port must be between 0 and 65535: 70000", "--port", "70000");
+        assertMessage("client-events must be true or false: maybe", "--client-events", "maybe");
+        assertMessage("activity-timeout must be between 1 and 86400: 0", "--activity-timeout", "0");
+        assertMessage("Option --port needs a value", "--port");
+        assertMessage("Unexpected argument 'serve'; options start with --", "serve");
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--prot", "1"}, Map.of())).getMessage()
+                .startsWith("Unknown option --prot; known: --host, --port"));
+        assertMessage("webhook URL must be http or https: ftp://x/y", "--webhook-url", "ftp://x/y");
+    }
+
+    @Test
+    void configFileDefinesSeveralApps(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("apps.json");
+        Files.writeString(file, """
+                {"port": 7000, "apps": [
+                  {"id": "1", "key": "k1", "secret": "s1", "client_events": true, "activity_timeout": 30,
+                   "allowed_origins": ["https://x.example.com"], "webhooks": ["http://127.0.0.1:1/h"]},
+                  {"id": "2", "key": "k2", "secret": "s2"}
+                ]}""");
+        ServerOptions options = ServerOptions.parse(new String[] {"--config", file.toString(), "--port", "7001"}, Map.of());
+        assertEquals(7001, options.port());
+        assertEquals(2, options.apps().size());
+        App first = options.apps().get(0);
+        assertTrue(first.clientEvents());
+        assertEquals(Duration.ofSeconds(30), first.activityTimeout());
+        assertEquals(List.of("https://x.example.com"), first.allowedOrigins());
+        assertEquals("k2", options.apps().get(1).key());
+    }
+
+    @Test
+    void configFileProblemsAreExplained(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("apps.json");
+        Files.writeString(file, "{\"apps\": [{\"id\": \"1\", \"key\": \"k1\"}]}");
+        assertMessage("--config apps[0]: \"secret\" must be a string", "--config", file.toString());
+        Files.writeString(file, "{\"apps\": []}");
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--config", file.toString()}, Map.of())).getMessage()
+                .contains("expected {\"apps\":[{\"id\""));
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        assertTrue(ServerOptions.parse(new String[] {"--help"}, Map.of()).help());
+        String usage = ServerOptions.usage();
+        for (String flag : List.of("--host", "--port", "--app-id", "--app-key", "--app-secret", "--client-events",
+                "--activity-timeout", "--allowed-origins", "--webhook-url", "--config", "--help")) {
+            assertTrue(usage.contains(flag), flag);
+        }
+    }
+
+    private static void assertMessage(String expected, String... args) {
+        assertEquals(expected, assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(args, Map.of())).getMessage());
+    }
+}
