@@ -218,7 +218,9 @@ public final class ClientConnection implements Connection {
             send(Frames.subscriptionError(channel, "LimitReached", joined.refusal(), 4100));
             return;
         }
-        subscriptions.put(channel, member == null ? "" : member.userId());
+        // putIfAbsent: a repeated subscribe changes nothing in the registry, so the member it
+        // counted must stay the one released on leave (else a ghost member stays forever)
+        subscriptions.putIfAbsent(channel, member == null ? "" : member.userId());
         if (!open.get()) {
             unsubscribe(channel); // closed by another thread meanwhile: release() may have missed it
             return;
