@@ -25,13 +25,23 @@ final class Fixture implements AutoCloseable {
     final BroadcastHub hub;
     private final List<FakeTransport> transports = new ArrayList<>();
 
-    private Fixture(Instant start, UnaryOperator<App.Builder> customize, List<App> extraApps) {
+    private Fixture(Instant start, UnaryOperator<App.Builder> customize, UnaryOperator<BroadcastHub.Builder> hubCustomize,
+            List<App> extraApps) {
         this.clock = new ManualClock(start);
         this.scheduler = new ManualScheduler(clock);
         this.app = customize.apply(App.builder(ID, KEY, SECRET)).build();
         BroadcastHub.Builder builder = BroadcastHub.builder().app(app).clock(clock).scheduler(scheduler);
         extraApps.forEach(builder::app);
-        this.hub = builder.build();
+        this.hub = hubCustomize.apply(builder).build();
+    }
+
+    private Fixture(Instant start, UnaryOperator<App.Builder> customize, List<App> extraApps) {
+        this(start, customize, b -> b, extraApps);
+    }
+
+    /** A fixture whose hub builder is customized too, e.g. with a real scheduler. */
+    static Fixture create(UnaryOperator<App.Builder> customize, UnaryOperator<BroadcastHub.Builder> hubCustomize) {
+        return new Fixture(START, customize, hubCustomize, List.of());
     }
 
     static Fixture create() {
