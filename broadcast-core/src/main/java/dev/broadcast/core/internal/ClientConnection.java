@@ -322,7 +322,8 @@ public final class ClientConnection implements Connection {
             runtime.channels.publish(channel, Frames.memberRemoved(channel, left.memberRemoved()), this);
             runtime.webhook(webhookEvent("member_removed", channel).put("user_id", left.memberRemoved()));
         }
-        if (left.vacated()) {
+        // server-to-user channels are internal: their subscribe fires no channel_occupied either
+        if (left.vacated() && !Names.isUserChannel(channel)) {
             runtime.webhook(webhookEvent("channel_vacated", channel));
         }
     }
