@@ -54,6 +54,30 @@ final class FakeTransport implements Transport {
         stalled = true;
     }
 
+    /** Completes the oldest send that a stall left pending, as the socket would once it drained. */
+    void completeNext() {
+        SendCallback next;
+        synchronized (this) {
+            if (pending.isEmpty()) {
+                throw new AssertionError("no pending send");
+            }
+            next = pending.remove(0);
+        }
+        next.completed(null);
+    }
+
+    /** Fails the oldest pending send with {@code failure}. */
+    void failNext(Throwable failure) {
+        SendCallback next;
+        synchronized (this) {
+            if (pending.isEmpty()) {
+                throw new AssertionError("no pending send");
+            }
+            next = pending.remove(0);
+        }
+        next.completed(failure);
+    }
+
     /** Every frame handed over so far, parsed. */
     synchronized List<JsonNode> frames() {
         return List.copyOf(frames);

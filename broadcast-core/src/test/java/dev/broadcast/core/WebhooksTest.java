@@ -106,6 +106,23 @@ class WebhooksTest {
     }
 
     @Test
+    void serverToUserChannelsFireNoChannelWebhooks() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(attempt -> 200);
+                Fixture fixture = hubPostingTo(receiver)) {
+            TestClient client = fixture.connect();
+            client.signin("{\"id\":\"42\"}");
+            client.subscribe("#server-to-user-42");
+            client.unsubscribe("#server-to-user-42");
+            client.subscribe("marker");
+
+            List<JsonNode> events = receiver.awaitEvents(1, WAIT);
+
+            assertEquals(1, events.size(), events::toString);
+            Wire.assertJson("{\"name\":\"channel_occupied\",\"channel\":\"marker\"}", events.get(0));
+        }
+    }
+
+    @Test
     void receiverFailingTwiceGetsThreeAttemptsAndOneWebhookCountsAsSent() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver(attempt -> attempt <= 2 ? 500 : 200);
                 Fixture fixture = hubPostingTo(receiver)) {
