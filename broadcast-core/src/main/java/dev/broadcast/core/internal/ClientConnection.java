@@ -351,6 +351,12 @@ public final class ClientConnection implements Connection {
                     + limits.maxUserIdLength() + " characters");
             return;
         }
+        String previous = userId;
+        if (previous != null && !previous.equals(id)) {
+            // the old identity's #server-to-user channel and user index entry would outlive it
+            closeWith(CloseCodes.UNAUTHORIZED, "Connection not authorized: already signed in as another user");
+            return;
+        }
         JsonNode info = parsed.get("user_info");
         userInfo = info == null || info.isNull() ? null : Json.write(info);
         userId = id;
