@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SigninTest {
@@ -104,6 +105,37 @@ class SigninTest {
                 assertError(4009, client.last());
                 assertEquals(4009, client.transport.closeCode(), userData);
             }
+        }
+    }
+
+    @Test
+    void signingInAgainAsTheSameUserIsFine() {
+        try (Fixture fixture = Fixture.create()) {
+            TestClient client = fixture.connect();
+            client.signin("{\"id\":\"42\"}");
+            List<JsonNode> reply = client.signin("{\"id\":\"42\",\"user_info\":{\"n\":1}}");
+            assertEquals("pusher:signin_success", reply.get(0).get("event").asText());
+            assertTrue(client.isOpen());
+        }
+    }
+
+    @Test
+    void signingInAgainAsAnotherUserClosesWith4009AndDropsTheFirstIdentity() {
+        try (Fixture fixture = Fixture.create()) {
+            TestClient client = fixture.connect();
+            client.signin("{\"id\":\"42\"}");
+            client.subscribe("#server-to-user-42");
+
+            List<JsonNode> reply = client.signin("{\"id\":\"43\"}");
+
+            assertEquals(1, reply.size(), reply::toString);
+            assertError(4009, reply.get(0));
+            assertEquals(4009, client.transport.closeCode());
+            assertEquals(0, fixture.hub.stats().subscriptions(), "no longer subscribed to 42's channel");
+            TestClient again = fixture.connect();
+            again.signin("{\"id\":\"42\"}");
+            fixture.api(ApiCall.post("/apps/3/users/42/terminate_connections", "{}"));
+            assertEquals(Map.of(4009, 2L), fixture.hub.stats().closesByCode());
         }
     }
 
