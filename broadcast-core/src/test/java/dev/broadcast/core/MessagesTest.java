@@ -111,6 +111,17 @@ class MessagesTest {
     }
 
     @Test
+    void unsubscribeWithoutChannelGetsErrorAndConnectionStaysOpen() {
+        try (Fixture fixture = Fixture.create()) {
+            TestClient client = fixture.connect();
+            List<JsonNode> reply = client.send("{\"event\":\"pusher:unsubscribe\",\"data\":{}}");
+            assertEquals(1, reply.size(), reply::toString);
+            assertError(null, reply.get(0));
+            assertStillWorks(client);
+        }
+    }
+
+    @Test
     void messagesInAreCounted() {
         try (Fixture fixture = Fixture.create()) {
             TestClient client = fixture.connect();
