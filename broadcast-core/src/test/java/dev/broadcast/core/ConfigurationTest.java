@@ -1,13 +1,17 @@
 package dev.broadcast.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Builders refuse bad configuration up front; stats count what happened. */
@@ -84,6 +88,42 @@ class ConfigurationTest {
             assertEquals(1, fixture.hub.trigger(Fixture.ID, List.of("same-name"), "e", "x", null));
             assertEquals(List.of(), theirs.since(mark), "apps do not share channels");
         }
+    }
+
+    @Test
+    void closingAHubStopsTheTimerThreadItMadeForItself() throws Exception {
+        Set<Thread> before = timerThreads();
+        BroadcastHub hub = BroadcastHub.builder().app(App.builder("1", "k", "s").build()).build();
+        Set<Thread> created = timerThreads();
+        created.removeAll(before);
+        assertEquals(1, created.size(), "the hub made one timer thread");
+
+        hub.close();
+
+        Thread timer = created.iterator().next();
+        timer.join(5_000);
+        assertFalse(timer.isAlive(), "the hub's own timer thread ended");
+    }
+
+    @Test
+    void aSchedulerGivenByTheCallerIsLeftRunning() throws Exception {
+        Scheduler scheduler = Scheduler.daemon();
+        BroadcastHub hub = BroadcastHub.builder().app(App.builder("1", "k", "s").build()).scheduler(scheduler).build();
+        hub.close();
+
+        java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+        scheduler.schedule(ran::countDown, Duration.ofMillis(1));
+        assertTrue(ran.await(5, java.util.concurrent.TimeUnit.SECONDS), "the caller's scheduler still runs tasks");
+    }
+
+    private static Set<Thread> timerThreads() {
+        Set<Thread> threads = new HashSet<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals("broadcast-timer") && thread.isAlive()) {
+                threads.add(thread);
+            }
+        }
+        return threads;
     }
 
     @Test
