@@ -345,6 +345,33 @@ class HttpApiTest {
     }
 
     @Test
+    void theSameSignedRequestTwiceWithinTheWindowIsAcceptedTwiceAsPusherDoes() {
+        try (Fixture fixture = Fixture.create()) {
+            TestClient client = fixture.connect();
+            client.subscribe("a");
+            int mark = client.mark();
+            ApiRequest signed = ApiCall.post("/apps/3/events", "{\"name\":\"e\",\"channel\":\"a\",\"data\":\"1\"}")
+                    .signed(Fixture.START.getEpochSecond());
+
+            assertOk("{}", fixture.hub.handle(signed));
+            fixture.clock.advance(java.time.Duration.ofSeconds(600));
+            assertOk("{}", fixture.hub.handle(signed));
+            fixture.clock.advance(java.time.Duration.ofSeconds(1));
+            assertEquals(401, fixture.hub.handle(signed).status(), "the window bounds replays");
+            assertEquals(2, client.since(mark).size());
+        }
+    }
+
+    @Test
+    void requestBodyOverTheHubsBoundGives413BeforeAnythingElse() {
+        try (Fixture fixture = Fixture.create()) {
+            byte[] huge = new byte[fixture.hub.maxApiBodyBytes() + 1];
+            java.util.Arrays.fill(huge, (byte) ' ');
+            assertEquals(413, fixture.hub.handle(new ApiRequest("POST", "/apps/3/events", null, huge)).status());
+        }
+    }
+
+    @Test
     void wrongKeyOrSecretGives401() {
         App other = App.builder("4", "otherkey", "othersecret").build();
         try (Fixture fixture = Fixture.create(Fixture.START, b -> b, other)) {
