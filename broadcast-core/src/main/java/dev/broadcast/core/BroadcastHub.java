@@ -2,6 +2,7 @@ package dev.broadcast.core;
 
 import dev.broadcast.core.internal.AppRuntime;
 import dev.broadcast.core.internal.Counters;
+import dev.broadcast.core.internal.DaemonScheduler;
 import dev.broadcast.core.internal.Hub;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -28,10 +29,12 @@ import java.util.Optional;
 public final class BroadcastHub implements AutoCloseable {
 
     private final Hub hub;
+    /** The scheduler this hub created for itself (none was given), stopped on close; else null. */
+    private final DaemonScheduler ownScheduler;
 
-    private BroadcastHub(Builder builder) {
-        this.hub = new Hub(builder.apps, builder.clock, builder.scheduler,
-                builder.webhookRetryBase, builder.webhookAttempts);
+    private BroadcastHub(Builder builder, Scheduler scheduler, DaemonScheduler ownScheduler) {
+        this.hub = new Hub(builder.apps, builder.clock, scheduler, builder.webhookRetryBase, builder.webhookAttempts);
+        this.ownScheduler = ownScheduler;
     }
 
     /** Starts a hub; add at least one app. */
@@ -97,10 +100,16 @@ public final class BroadcastHub implements AutoCloseable {
                 counters.bytesOut(), counters.webhooksSent(), counters.webhooksFailed(), counters.closesByCode());
     }
 
-    /** Closes every connection with 4200, stops the heartbeat and webhook delivery. Idempotent. */
+    /**
+     * Closes every connection with 4200, stops the heartbeat and webhook delivery, and the timer
+     * thread when the hub made its own scheduler. Idempotent.
+     */
     @Override
     public void close() {
         hub.close();
+        if (ownScheduler != null) {
+            ownScheduler.shutdown();
+        }
     }
 
     private AppRuntime runtime(String appId) {
@@ -139,7 +148,11 @@ public final class BroadcastHub implements AutoCloseable {
             return this;
         }
 
-        /** Where the heartbeat sweep and webhook retries run; {@link Scheduler#daemon()} by default. */
+        /**
+         * Where the heartbeat sweep and webhook retries run. By default the hub makes its own
+         * {@link Scheduler#daemon()} and stops it on {@link BroadcastHub#close()}; a scheduler
+         * given here belongs to the caller and is left running.
+         */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
@@ -163,10 +176,11 @@ public final class BroadcastHub implements AutoCloseable {
             if (apps.isEmpty()) {
                 throw new IllegalStateException("A hub needs at least one app");
             }
-            if (scheduler == null) {
-                scheduler = Scheduler.daemon();
+            if (scheduler != null) {
+                return new BroadcastHub(this, scheduler, null);
             }
-            return new BroadcastHub(this);
+            DaemonScheduler own = new DaemonScheduler();
+            return new BroadcastHub(this, own, own);
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.broadcast.core;
 
+import dev.broadcast.core.internal.DaemonScheduler;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Where the engine runs its few timed tasks: the heartbeat sweep (one task for all connections)
@@ -30,24 +28,6 @@ public interface Scheduler {
      * Cancellable#cancel()} on what it returns; the thread ends with the JVM.
      */
     static Scheduler daemon() {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "broadcast-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        return new Scheduler() {
-            @Override
-            public Cancellable schedule(Runnable task, Duration delay) {
-                var future = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-                return () -> future.cancel(false);
-            }
-
-            @Override
-            public Cancellable scheduleAtFixedRate(Runnable task, Duration period) {
-                long nanos = period.toNanos();
-                var future = executor.scheduleAtFixedRate(task, nanos, nanos, TimeUnit.NANOSECONDS);
-                return () -> future.cancel(false);
-            }
-        };
+        return new DaemonScheduler();
     }
 }

@@ -224,7 +224,9 @@ public final class ClientConnection implements Connection {
             send(Frames.subscriptionError(channel, "LimitReached", joined.refusal(), 4100));
             return;
         }
-        subscriptions.put(channel, member == null ? "" : member.userId());
+        // putIfAbsent: a repeated subscribe changes nothing in the registry, so the member it
+        // counted must stay the one released on leave (else a ghost member stays forever)
+        subscriptions.putIfAbsent(channel, member == null ? "" : member.userId());
         if (!open.get()) {
             unsubscribe(channel); // closed by another thread meanwhile: release() may have missed it
             return;
@@ -326,7 +328,8 @@ public final class ClientConnection implements Connection {
             runtime.channels.publish(channel, Frames.memberRemoved(channel, left.memberRemoved()), this);
             runtime.webhook(webhookEvent("member_removed", channel).put("user_id", left.memberRemoved()));
         }
-        if (left.vacated()) {
+        // server-to-user channels are internal: their subscribe fires no channel_occupied either
+        if (left.vacated() && !Names.isUserChannel(channel)) {
             runtime.webhook(webhookEvent("channel_vacated", channel));
         }
     }
@@ -352,6 +355,12 @@ public final class ClientConnection implements Connection {
         if (id.length() > limits.maxUserIdLength()) {
             closeWith(CloseCodes.UNAUTHORIZED, "Connection not authorized: user id longer than "
                     + limits.maxUserIdLength() + " characters");
+            return;
+        }
+        String previous = userId;
+        if (previous != null && !previous.equals(id)) {
+            // the old identity's #server-to-user channel and user index entry would outlive it
+            closeWith(CloseCodes.UNAUTHORIZED, "Connection not authorized: already signed in as another user");
             return;
         }
         JsonNode info = parsed.get("user_info");
