@@ -25,8 +25,8 @@ final class ChannelRegistry {
     record Member(String userId, String infoJson) {
     }
 
-    /** What a subscribe did. {@code presenceData} is set for presence channels. */
-    record Joined(boolean occupied, boolean memberAdded, String presenceData, String refusal) {
+    /** What a subscribe did; {@code refusal} says why nothing changed. */
+    record Joined(boolean occupied, boolean memberAdded, String refusal) {
     }
 
     /** What an unsubscribe did. */
@@ -74,23 +74,27 @@ final class ChannelRegistry {
     }
 
     /**
-     * Adds {@code connection} to {@code channel}, with {@code member} for presence channels.
-     * A presence member that would pass {@code maxMembers} distinct users is refused and nothing
-     * changes.
+     * Adds {@code connection} to {@code channel}, with {@code member} for presence channels, and
+     * queues its {@code subscription_succeeded} and, for a user's first connection, the
+     * {@code member_added} of the others, all under the channel's lock so that presence frames
+     * reach everyone in the order the changes happened. A presence member that would pass
+     * {@code maxMembers} distinct users is refused and nothing changes.
      */
     Joined subscribe(String channel, ClientConnection connection, Member member, int maxMembers) {
         Joined[] result = new Joined[1];
+        Delivery delivery = new Delivery();
         channels.compute(channel, (name, state) -> {
             boolean occupied = state == null;
             ChannelState target = occupied ? new ChannelState(name) : state;
             if (target.contains(connection)) {
-                result[0] = new Joined(false, false, member == null ? null : target.presenceData(), null);
+                result[0] = new Joined(false, false, null);
+                delivery.offer(connection, Frames.subscriptionSucceeded(name, member == null ? "{}" : target.presenceData()));
                 return target;
             }
             boolean added = false;
             if (member != null) {
                 if (!target.members.containsKey(member.userId()) && target.members.size() >= maxMembers) {
-                    result[0] = new Joined(false, false, null,
+                    result[0] = new Joined(false, false,
                             "Presence channel is full (" + maxMembers + " members)");
                     return state;
                 }
@@ -101,15 +105,28 @@ final class ChannelRegistry {
             ClientConnection[] next = Arrays.copyOf(old, old.length + 1);
             next[old.length] = connection;
             target.subscribers = next;
-            result[0] = new Joined(occupied, added, member == null ? null : target.presenceData(), null);
+            delivery.offer(connection, Frames.subscriptionSucceeded(name, member == null ? "{}" : target.presenceData()));
+            if (added) {
+                Frame joinedFrame = Frames.memberAdded(name, member.userId(), member.infoJson());
+                for (ClientConnection other : old) {
+                    delivery.offer(other, joinedFrame);
+                }
+            }
+            result[0] = new Joined(occupied, added, null);
             return target;
         });
+        delivery.complete();
         return result[0];
     }
 
-    /** Removes {@code connection} from {@code channel}; {@code userId} is its presence member, if any. */
+    /**
+     * Removes {@code connection} from {@code channel}; {@code userId} is its presence member, if
+     * any. When that was the user's last connection, {@code member_removed} is queued for the
+     * remaining subscribers under the channel's lock (see {@link #subscribe}).
+     */
     Left unsubscribe(String channel, ClientConnection connection, String userId) {
         Left[] result = {new Left(false, null)};
+        Delivery delivery = new Delivery();
         channels.computeIfPresent(channel, (name, state) -> {
             ClientConnection[] old = state.subscribers;
             int index = -1;
@@ -133,11 +150,16 @@ final class ChannelRegistry {
                     state.memberConnections.remove(userId);
                     state.members.remove(userId);
                     removed = userId;
+                    Frame leftFrame = Frames.memberRemoved(name, userId);
+                    for (ClientConnection other : next) {
+                        delivery.offer(other, leftFrame);
+                    }
                 }
             }
             result[0] = new Left(next.length == 0, removed);
             return next.length == 0 ? null : state;
         });
+        delivery.complete();
         return result[0];
     }
 

@@ -79,15 +79,30 @@ public final class ClientConnection implements Connection {
 
     /** Queues a frame; a connection whose queue passes its bound is closed as a slow consumer. */
     void send(Frame frame) {
+        switch (enqueue(frame)) {
+            case IDLE -> startWriting();
+            case FULL -> overflowed();
+            case QUEUED -> { }
+        }
+    }
+
+    /** Queues a frame without writing; see {@link Delivery}. */
+    OutboundQueue.Offer enqueue(Frame frame) {
         if (!open.get()) {
-            return;
+            return OutboundQueue.Offer.QUEUED;
         }
         runtime.counters.messagesOut.increment();
         runtime.counters.bytesOut.add(frame.bytes());
-        if (!outbound.offer(frame)) {
-            closeWith(CloseCodes.SLOW_CONSUMER, "Slow consumer: outbound buffer over "
-                    + limits.maxOutboundBytes() + " bytes", false);
-        }
+        return outbound.enqueue(frame);
+    }
+
+    void startWriting() {
+        outbound.drain();
+    }
+
+    void overflowed() {
+        closeWith(CloseCodes.SLOW_CONSUMER, "Slow consumer: outbound buffer over "
+                + limits.maxOutboundBytes() + " bytes", false);
     }
 
     /** Sends {@code pusher:error} with the code, then closes with it. */
@@ -224,16 +239,12 @@ public final class ClientConnection implements Connection {
             send(Frames.subscriptionError(channel, "LimitReached", joined.refusal(), 4100));
             return;
         }
-        // putIfAbsent: a repeated subscribe changes nothing in the registry, so the member it
-        // counted must stay the one released on leave (else a ghost member stays forever)
-        subscriptions.putIfAbsent(channel, member == null ? "" : member.userId());
+        subscriptions.put(channel, member == null ? "" : member.userId());
         if (!open.get()) {
             unsubscribe(channel); // closed by another thread meanwhile: release() may have missed it
             return;
         }
-        send(Frames.subscriptionSucceeded(channel, joined.presenceData() == null ? "{}" : joined.presenceData()));
         if (joined.memberAdded()) {
-            runtime.channels.publish(channel, Frames.memberAdded(channel, member.userId(), member.infoJson()), this);
             runtime.webhook(webhookEvent("member_added", channel).put("user_id", member.userId()));
         }
         if (joined.occupied()) {
@@ -306,9 +317,7 @@ public final class ClientConnection implements Connection {
         subscriptions.put(channel, "");
         if (!open.get()) {
             unsubscribe(channel);
-            return;
         }
-        send(Frames.subscriptionSucceeded(channel, "{}"));
     }
 
     private void unsubscribe(String channel) {
@@ -325,11 +334,9 @@ public final class ClientConnection implements Connection {
     private void leave(String channel, String member) {
         ChannelRegistry.Left left = runtime.channels.unsubscribe(channel, this, member.isEmpty() ? null : member);
         if (left.memberRemoved() != null) {
-            runtime.channels.publish(channel, Frames.memberRemoved(channel, left.memberRemoved()), this);
             runtime.webhook(webhookEvent("member_removed", channel).put("user_id", left.memberRemoved()));
         }
-        // server-to-user channels are internal: their subscribe fires no channel_occupied either
-        if (left.vacated() && !Names.isUserChannel(channel)) {
+        if (left.vacated()) {
             runtime.webhook(webhookEvent("channel_vacated", channel));
         }
     }

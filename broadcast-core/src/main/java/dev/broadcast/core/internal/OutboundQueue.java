@@ -32,28 +32,49 @@ final class OutboundQueue {
         this.onWriteFailure = onWriteFailure;
     }
 
+    /** What {@link #enqueue} did with a frame. */
+    enum Offer {
+        /** Queued behind a write in flight (or dropped: the queue is closed). */
+        QUEUED,
+        /** Queued on an idle queue: the caller must call {@link #drain()}, outside any lock. */
+        IDLE,
+        /** Not queued: it would pass the byte bound. */
+        FULL
+    }
+
+    /**
+     * Queues a frame without touching the transport, so it is safe under a caller's lock; frames
+     * queued under one lock keep that order on the wire.
+     */
+    Offer enqueue(Frame frame) {
+        synchronized (this) {
+            if (closed) {
+                return Offer.QUEUED;
+            }
+            if (queuedBytes + frame.bytes() > maxBytes) {
+                return Offer.FULL;
+            }
+            frames.add(frame);
+            queuedBytes += frame.bytes();
+            if (writing) {
+                return Offer.QUEUED;
+            }
+            writing = true;
+            return Offer.IDLE;
+        }
+    }
+
     /**
      * Queues a frame and starts writing if idle.
      *
      * @return false if the frame would pass the byte bound; nothing was queued
      */
     boolean offer(Frame frame) {
-        synchronized (this) {
-            if (closed) {
-                return true;
-            }
-            if (queuedBytes + frame.bytes() > maxBytes) {
-                return false;
-            }
-            frames.add(frame);
-            queuedBytes += frame.bytes();
-            if (writing) {
-                return true;
-            }
-            writing = true;
+        Offer offer = enqueue(frame);
+        if (offer == Offer.IDLE) {
+            drain();
         }
-        drain();
-        return true;
+        return offer != Offer.FULL;
     }
 
     /**
@@ -96,7 +117,8 @@ final class OutboundQueue {
         return queuedBytes;
     }
 
-    private void drain() {
+    /** Writes queued frames, one in flight; called after {@link #enqueue} answered {@link Offer#IDLE}. */
+    void drain() {
         while (true) {
             Frame next;
             synchronized (this) {
