@@ -1,0 +1,13 @@
+package dev.broadcast.conformance;
+
+import org.junit.jupiter.api.DisplayName;
+
+/** The scenarios against {@code java -jar broadcast-server.jar} (Tyrus/Grizzly) in a child process. */
+@DisplayName("Conformance: standalone server jar")
+class StandaloneServerConformanceTest extends ConformanceSuite {
+
+    @Override
+    protected Target start(int webhookPort) {
+        return new StandaloneTarget(webhookPort);
+    }
+}

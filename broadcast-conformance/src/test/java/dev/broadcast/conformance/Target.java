@@ -1,0 +1,41 @@
+package dev.broadcast.conformance;
+
+import java.util.Optional;
+import dev.broadcast.core.HubStats;
+
+/**
+ * A running server the real clients are pointed at: where it listens, the app it hosts, and what
+ * it holds right now (to check that scenarios leave nothing behind).
+ */
+interface Target extends AutoCloseable {
+
+    String APP_ID = "conformance-app";
+    String APP_KEY = "conformance-key";
+    String APP_SECRET = "conformance-secret";
+
+    /** A short name for logs and file names: {@code server} or {@code jetty}. */
+    String name();
+
+    String host();
+
+    int port();
+
+    /** Open connections, as the target itself counts them. */
+    int connections();
+
+    /** Occupied channels, as the target itself counts them. */
+    int channels();
+
+    /** The in-process hub's stats, when the target runs in this JVM. */
+    default Optional<HubStats> hubStats() {
+        return Optional.empty();
+    }
+
+    /** What to show next to a failure: e.g. the end of the server's log. */
+    default String diagnostics() {
+        return "";
+    }
+
+    @Override
+    void close();
+}
