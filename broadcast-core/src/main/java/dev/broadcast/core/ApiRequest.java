@@ -21,14 +21,16 @@ public record ApiRequest(String method, String path, String rawQuery, byte[] bod
 
     /**
      * Reads a request body the way every adapter should: nothing unless the request declares one
-     * ({@code Content-Length} above zero, or chunked), and at most {@code max + 1} bytes, which is
-     * enough for the hub to answer 413 without reading a huge body to its end. Not reading
-     * undeclared bodies matters: a request with {@code Upgrade: h2c} would otherwise block.
+     * ({@code Content-Length} above zero, or chunked), never past the declared length, and at most
+     * {@code max + 1} bytes, which is enough for the hub to answer 413 without reading a huge body
+     * to its end. Both matter: with {@code Upgrade: h2c} (the JDK client's default) some servers
+     * never signal the end of the body, and a read past it blocks.
      */
     public static byte[] readBody(InputStream in, long contentLength, boolean chunked, int max) throws IOException {
-        if (contentLength <= 0 && !chunked) {
-            return new byte[0];
+        if (contentLength > 0) {
+            // never read past the declared length: with Upgrade: h2c some servers never signal EOF
+            return in.readNBytes((int) Math.min(contentLength, max + 1L));
         }
-        return in.readNBytes(max + 1);
+        return chunked ? in.readNBytes(max + 1) : new byte[0];
     }
 }
