@@ -91,9 +91,12 @@ public final class ClientConnection implements Connection {
         if (!open.get()) {
             return OutboundQueue.Offer.QUEUED;
         }
-        runtime.counters.messagesOut.increment();
-        runtime.counters.bytesOut.add(frame.bytes());
-        return outbound.enqueue(frame);
+        OutboundQueue.Offer offer = outbound.enqueue(frame);
+        if (offer != OutboundQueue.Offer.FULL) {
+            runtime.counters.messagesOut.increment();
+            runtime.counters.bytesOut.add(frame.bytes());
+        }
+        return offer;
     }
 
     void startWriting() {

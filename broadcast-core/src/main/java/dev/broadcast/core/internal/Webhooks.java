@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -64,7 +65,16 @@ public final class Webhooks implements AutoCloseable {
             return;
         }
         queue.add(new Pending(app, event));
-        executor().execute(this::flush);
+        submit(this::flush);
+    }
+
+    /** Runs {@code task} on the webhook thread; after {@link #close()} it is dropped. */
+    private void submit(Runnable task) {
+        try {
+            executor().execute(task);
+        } catch (RejectedExecutionException closing) {
+            LOG.debug("webhook dropped: shutting down");
+        }
     }
 
     private ExecutorService executor() {
@@ -138,7 +148,7 @@ public final class Webhooks implements AutoCloseable {
         Delivery retry = new Delivery(delivery.app(), delivery.url(), delivery.body(), delivery.attempt() + 1);
         scheduler.schedule(() -> {
             if (!closed) {
-                executor().execute(() -> post(retry));
+                submit(() -> post(retry));
             }
         }, delay);
     }
