@@ -1,0 +1,51 @@
+package dev.broadcast;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Sends events to the browsers subscribed to their channels. Obtain one from a driver (in
+ * {@code broadcast-core}: the hub in this JVM, any Pusher-compatible server over HTTP, a log, or
+ * nothing) or use {@code FakeBroadcaster} in tests. Thread-safe.
+ *
+ * <p><b>Resolution happens at once.</b> {@link #broadcast(Object)} works out the event's name,
+ * channels and JSON payload on the caller's thread; an event that is neither a
+ * {@link ShouldBroadcast} nor annotated with {@link BroadcastOn}, an unresolvable placeholder or
+ * a null channel throws {@link IllegalArgumentException} there, and nothing is sent.
+ *
+ * <p><b>Sending is queued by default.</b> The driver runs on the broadcaster's dispatcher (a bounded
+ * queue drained in order); the caller never waits for a socket or a server. A failure completes the
+ * returned stage exceptionally with a {@link BroadcastException} and is logged with the event name;
+ * it is never thrown at the caller. {@link ShouldBroadcastNow} and {@link BroadcastNow} events, and
+ * {@link PendingBroadcast#sendNow()}, send on the caller's thread instead.
+ *
+ * <p>An event whose {@link ShouldBroadcast#broadcastWhen()} is false is not sent; its stage
+ * completes with a receipt for no channels.
+ */
+public interface Broadcaster {
+
+    /**
+     * Broadcasts an event object: a {@link ShouldBroadcast} or a class annotated with
+     * {@link BroadcastOn}.
+     *
+     * @throws IllegalArgumentException if the event cannot be resolved (see above)
+     */
+    CompletionStage<BroadcastReceipt> broadcast(Object event);
+
+    /**
+     * A view of this broadcaster that leaves out the connection {@code socketId}, usually the
+     * sender's own (from the {@code X-Socket-ID} header Echo adds), as Laravel's {@code toOthers()}.
+     *
+     * @throws IllegalArgumentException if {@code socketId} is not of the form {@code 1234.5678}
+     */
+    Broadcaster toOthers(String socketId);
+
+    /** Starts an anonymous broadcast, with no event class, on {@code channels}. */
+    PendingBroadcast on(Collection<? extends Channel> channels);
+
+    /** Starts an anonymous broadcast on {@code channels}. */
+    default PendingBroadcast on(Channel... channels) {
+        return on(List.of(channels));
+    }
+}
