@@ -102,7 +102,7 @@ public sealed interface Channel permits Channel.Public, Channel.Private, Channel
     private static String checked(String wireName, ChannelType expected) {
         String problem = nameProblem(wireName);
         if (problem != null) {
-            throw new IllegalArgumentException(problem + ": " + wireName);
+            throw new IllegalArgumentException(wireName == null || wireName.isEmpty() ? problem : problem + ": " + wireName);
         }
         ChannelType actual = ChannelType.of(wireName);
         if (actual != expected) {

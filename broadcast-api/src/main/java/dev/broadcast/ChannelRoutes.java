@@ -29,7 +29,6 @@ import java.util.regex.Pattern;
  */
 public final class ChannelRoutes<U> {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final List<Route<U>> routes;
@@ -60,9 +59,11 @@ public final class ChannelRoutes<U> {
     /**
      * Adds a route for presence channels.
      *
-     * @throws IllegalArgumentException if the pattern is empty, starts with a type prefix, has an
-     *                                  empty, malformed or repeated placeholder name, unbalanced
-     *                                  braces, or characters not allowed in channel names
+     * @throws IllegalArgumentException if the pattern is empty, starts with a type prefix (the
+     *                                  message names the pattern to use instead), has an empty,
+     *                                  malformed or repeated placeholder name, two placeholders
+     *                                  with nothing between them, unbalanced braces, or characters
+     *                                  not allowed in channel names (the message gives the position)
      */
     public ChannelRoutes<U> presence(String pattern, PresenceAuthorizer<U> authorizer) {
         Objects.requireNonNull(authorizer, "authorizer");
@@ -128,45 +129,65 @@ public final class ChannelRoutes<U> {
         if (pattern == null || pattern.isEmpty()) {
             throw new IllegalArgumentException("Channel route pattern is empty");
         }
-        for (ChannelType type : ChannelType.values()) {
-            if (type != ChannelType.PUBLIC && pattern.startsWith(type.prefix())) {
-                throw new IllegalArgumentException("Channel route patterns match the name without its prefix: use '"
-                        + pattern.substring(type.prefix().length()) + "', not '" + pattern + "'");
-            }
+        ChannelType prefixed = ChannelType.of(pattern);
+        if (prefixed != ChannelType.PUBLIC) {
+            throw new IllegalArgumentException("Channel route '" + pattern + "' starts with the prefix '"
+                    + prefixed.prefix() + "'; patterns match the name without it: use '"
+                    + pattern.substring(prefixed.prefix().length()) + "'");
         }
         StringBuilder regex = new StringBuilder();
+        StringBuilder literal = new StringBuilder();
+        // the pattern with every placeholder blanked out, so the name rule reports true positions
+        StringBuilder blanked = new StringBuilder(pattern.length());
         List<String> names = new ArrayList<>();
-        Matcher matcher = PLACEHOLDER.matcher(pattern);
-        int last = 0;
-        while (matcher.find()) {
-            regex.append(literal(pattern, pattern.substring(last, matcher.start())));
-            String name = matcher.group(1);
+        int placeholderEnd = -1;
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '}') {
+                throw new IllegalArgumentException("Channel route '" + pattern + "': '}' at " + i
+                        + " closes no placeholder");
+            }
+            if (c != '{') {
+                literal.append(c);
+                blanked.append(c);
+                continue;
+            }
+            int close = pattern.indexOf('}', i + 1);
+            int reopen = pattern.indexOf('{', i + 1);
+            if (close < 0 || (reopen >= 0 && reopen < close)) {
+                throw new IllegalArgumentException("Channel route '" + pattern + "': '{' at " + i
+                        + " is not closed by a '}'");
+            }
+            String name = pattern.substring(i + 1, close);
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("Channel route '" + pattern + "': placeholder {} at " + i
+                        + " has no name");
+            }
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("Channel route '" + pattern + "': placeholder {" + name
-                        + "} needs a name of letters, digits and _ not starting with a digit");
+                        + "} needs a name of letters, digits and _ that does not start with a digit");
             }
             if (names.contains(name)) {
                 throw new IllegalArgumentException("Channel route '" + pattern + "': placeholder {" + name
                         + "} appears twice");
             }
-            names.add(name);
-            regex.append("([^.]+)");
-            last = matcher.end();
-        }
-        regex.append(literal(pattern, pattern.substring(last)));
-        return new Route<>(pattern, Pattern.compile(regex.toString()), List.copyOf(names), channel, presence);
-    }
-
-    private static String literal(String pattern, String text) {
-        if (text.indexOf('{') >= 0 || text.indexOf('}') >= 0) {
-            throw new IllegalArgumentException("Channel route '" + pattern + "' has an unbalanced { or }");
-        }
-        if (!text.isEmpty()) {
-            String problem = Channel.nameProblem(text);
-            if (problem != null) {
-                throw new IllegalArgumentException("Channel route '" + pattern + "': " + problem);
+            if (placeholderEnd == i) {
+                throw new IllegalArgumentException("Channel route '" + pattern + "': placeholders {"
+                        + names.get(names.size() - 1) + "} and {" + name
+                        + "} need literal text between them, or where one ends is ambiguous");
             }
+            regex.append(Pattern.quote(literal.toString())).append("([^.]+)");
+            literal.setLength(0);
+            names.add(name);
+            blanked.append("x".repeat(close - i + 1));
+            i = close;
+            placeholderEnd = close + 1;
         }
-        return Pattern.quote(text);
+        String problem = Channel.nameProblem(blanked.toString());
+        if (problem != null) {
+            throw new IllegalArgumentException("Channel route '" + pattern + "': " + problem);
+        }
+        regex.append(Pattern.quote(literal.toString()));
+        return new Route<>(pattern, Pattern.compile(regex.toString()), List.copyOf(names), channel, presence);
     }
 }

@@ -20,7 +20,12 @@ public final class RouteParameters {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
-    /** The value of {@code name}. */
+    /**
+     * The value of {@code name}: one or more characters, never containing {@code .}.
+     *
+     * @throws IllegalArgumentException if the route has no parameter {@code name}; the message
+     *                                  lists the ones it has
+     */
     public String get(String name) {
         String value = values.get(name);
         if (value == null) {
@@ -30,18 +35,29 @@ public final class RouteParameters {
         return value;
     }
 
-    /** The value of {@code name} as a long. */
+    /**
+     * The value of {@code name} as a long.
+     *
+     * @throws IllegalArgumentException if the route has no such parameter, or the value is not a
+     *                                  whole number or out of the long range
+     */
     public long getLong(String name) {
         String value = get(name);
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Route parameter '" + name + "' is '" + value
-                    + "', not a whole number (route '" + route + "')", e);
+            String what = value.matches("-?[0-9]+") ? "out of the long range" : "not a whole number";
+            throw new IllegalArgumentException("Route parameter '" + name + "' is '" + value + "', " + what
+                    + " (route '" + route + "')", e);
         }
     }
 
-    /** The value of {@code name} as an int. */
+    /**
+     * The value of {@code name} as an int.
+     *
+     * @throws IllegalArgumentException if the route has no such parameter, or the value is not a
+     *                                  whole number or out of the int range
+     */
     public int getInt(String name) {
         long value = getLong(name);
         if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
