@@ -7,6 +7,7 @@ import dev.broadcast.ChannelType;
 import dev.broadcast.core.ApiRequest;
 import dev.broadcast.core.ApiResponse;
 import dev.broadcast.core.Limits;
+import dev.broadcast.core.SocketIds;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The Pusher HTTP API over any HTTP server: request signing, the timestamp window, body_md5, and
@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class HttpApi {
 
-    private static final Pattern SOCKET_ID = Pattern.compile("\\d+\\.\\d+");
     private static final ApiResponse OK = new ApiResponse(200, "{}");
 
     private final Map<String, AppRuntime> appsById;
@@ -271,7 +270,7 @@ public final class HttpApi {
         }
         String socketId = Json.text(node, "socket_id");
         JsonNode rawSocket = node.get("socket_id");
-        if (rawSocket != null && !rawSocket.isNull() && (socketId == null || !SOCKET_ID.matcher(socketId).matches())) {
+        if (rawSocket != null && !rawSocket.isNull() && !SocketIds.isValid(socketId)) {
             throw new Refused(400, "socket_id must look like 1234.5678");
         }
         String info = Json.text(node, "info");
