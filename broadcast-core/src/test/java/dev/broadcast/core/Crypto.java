@@ -3,11 +3,12 @@ package dev.broadcast.core;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** The tests' own HMAC and MD5, so that no test trusts the engine's signature code. */
+/** The tests' own HMAC, MD5 and SHA-256, so that no test trusts the engine's signature code. */
 final class Crypto {
 
     private Crypto() {
@@ -30,6 +31,17 @@ final class Crypto {
     static String md5Hex(byte[] body) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(body));
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** {@code base64(SHA-256(channel ‖ masterKey))}, the shared_secret of an encrypted channel. */
+    static String sharedSecret(String channel, byte[] masterKey) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(channel.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(sha256.digest(masterKey));
         } catch (GeneralSecurityException e) {
             throw new AssertionError(e);
         }

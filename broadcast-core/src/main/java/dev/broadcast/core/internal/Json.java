@@ -54,6 +54,16 @@ public final class Json {
         }
     }
 
+    /**
+     * {@code value} (a map, record, bean, string, number…) as a JSON tree, serialized with
+     * Jackson's defaults.
+     *
+     * @throws IllegalArgumentException if Jackson cannot serialize it
+     */
+    public static JsonNode tree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
     /** A new empty object node. */
     public static ObjectNode object() {
         return MAPPER.createObjectNode();

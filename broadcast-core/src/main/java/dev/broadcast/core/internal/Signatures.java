@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -36,6 +37,21 @@ public final class Signatures {
             return hex(MessageDigest.getInstance("MD5").digest(body));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 unavailable", e);
+        }
+    }
+
+    /**
+     * The {@code shared_secret} of a {@code private-encrypted-} channel:
+     * {@code base64(SHA-256(channelName ‖ masterKey))}, as the Pusher server SDKs derive it.
+     */
+    public static String sharedSecret(String channelName, byte[] masterKey) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(channelName.getBytes(StandardCharsets.UTF_8));
+            sha256.update(masterKey);
+            return Base64.getEncoder().encodeToString(sha256.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
         }
     }
 

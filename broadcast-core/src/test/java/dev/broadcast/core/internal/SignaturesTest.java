@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The test vectors of pusher-protocol.md §3 against the engine's signature code. */
+/** The test vectors of pusher-protocol.md §3 (and one of the pusher Node SDK) against the engine's signature code. */
 class SignaturesTest {
 
     private static final String KEY = "278d425bdf160c739803";
@@ -31,6 +31,17 @@ class SignaturesTest {
         String userData = "{\"id\":\"12345\",\"user_info\":{\"name\":\"Alice\"}}";
         assertEquals(KEY + ":ce475882a5db9a1b8f065436323988ffd226a9efd61f91ec593a18533b21169f",
                 Signatures.auth(KEY, SECRET, "1234.1234::user::" + userData));
+    }
+
+    @Test
+    void sharedSecretMatchesTheNodeSdk() {
+        byte[] masterKey = new byte[32];
+        for (int i = 0; i < masterKey.length; i++) {
+            masterKey[i] = (byte) i;
+        }
+        // pusher 5.3.4 (Node) channelSharedSecret with encryptionMasterKeyBase64 = bytes 0..31
+        assertEquals("g3Au6SZ+UCU+IMfFsFva0rq+Gi4tzSHR6WCcWZbS9sY=",
+                Signatures.sharedSecret("private-encrypted-foobar", masterKey));
     }
 
     @Test
