@@ -1,10 +1,13 @@
 package dev.broadcast.jakarta;
 
+import dev.broadcast.core.AuthEndpoint;
 import dev.broadcast.core.BroadcastHub;
+import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
+import java.util.Set;
 
 /**
  * Mounts a {@link BroadcastHub} into a Jakarta container: the Pusher WebSocket endpoint at
@@ -15,6 +18,9 @@ import jakarta.websocket.server.ServerContainer;
  * context starts (from a {@code ServletContainerInitializer} or a {@code ServletContextListener}).
  * In a plain Jakarta WebSocket container, register {@link PusherEndpoint#config(BroadcastHub, String)}
  * and serve {@link BroadcastHub#handle} over HTTP yourself.
+ *
+ * <p>{@link #installAuth} adds the host application's auth endpoints ({@code /broadcasting/auth}
+ * and {@code /broadcasting/user-auth}), with or without a hub in the same application.
  *
  * <p>Connections are always upgraded; refusals (unknown key 4001, bad protocol 4006/4007,
  * origin not allowed 4009) come as {@code pusher:error} followed by a close with the same code,
@@ -51,5 +57,49 @@ public final class Broadcasting {
         }
         ServletRegistration.Dynamic api = context.addServlet("broadcast-api" + checked.replace('/', '-'), new ApiServlet(hub));
         api.addMapping(checked + "/apps/*", checked + "/up");
+    }
+
+    /**
+     * Installs the host application's auth endpoints at Echo's default paths,
+     * {@code /broadcasting/auth} and {@code /broadcasting/user-auth}; see
+     * {@link #installAuth(ServletContext, AuthEndpoint, UserResolver, String)}.
+     */
+    public static <U> void installAuth(ServletContext context, AuthEndpoint<U> endpoint, UserResolver<U> users) {
+        installAuth(context, endpoint, users, "");
+    }
+
+    /**
+     * Installs {@link AuthServlet}s for {@code endpoint} at {@code {prefix}/broadcasting/auth}
+     * (channel authorization) and {@code {prefix}/broadcasting/user-auth} (user authentication),
+     * relative to the context path; {@code users} tells who sent each request. Point Echo's
+     * {@code authEndpoint} and {@code userAuthentication.endpoint} (pusher-js's
+     * {@code channelAuthorization.endpoint} and {@code userAuthentication.endpoint}) there. The
+     * hub need not run in this application: the endpoint only signs with the app's key and
+     * secret. Call it while the context starts, as {@link #install}.
+     *
+     * @throws IllegalArgumentException if {@code prefix} is not empty and does not start with
+     *                                  {@code /}, or ends with one
+     * @throws IllegalStateException    if auth endpoints are already installed under
+     *                                  {@code prefix}, another servlet has one of the paths, or
+     *                                  the context has already started
+     */
+    public static <U> void installAuth(ServletContext context, AuthEndpoint<U> endpoint, UserResolver<U> users,
+            String prefix) {
+        String checked = PusherEndpoint.checkedPrefix(prefix);
+        String suffix = checked.replace('/', '-');
+        map(context, "broadcast-auth" + suffix, AuthServlet.channels(endpoint, users), checked + "/broadcasting/auth");
+        map(context, "broadcast-user-auth" + suffix, AuthServlet.users(endpoint, users), checked + "/broadcasting/user-auth");
+    }
+
+    private static void map(ServletContext context, String name, Servlet servlet, String path) {
+        ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
+        if (registration == null) {
+            throw new IllegalStateException("A servlet named " + name + " is already installed: installAuth was called"
+                    + " twice with the same prefix");
+        }
+        Set<String> taken = registration.addMapping(path);
+        if (!taken.isEmpty()) {
+            throw new IllegalStateException("Cannot map " + name + ": another servlet already has " + taken);
+        }
     }
 }
