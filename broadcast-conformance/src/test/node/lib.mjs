@@ -7,6 +7,12 @@
 //   APP_ID, APP_KEY, APP_SECRET         the app hosted there
 //   RUN_ID                              a unique token; channel names include it
 //   WEBHOOK_PORT                        (webhooks scenario) where to listen for the server's webhooks
+//   AUTH_ENDPOINT, USER_AUTH_ENDPOINT   (auth scenarios, Jetty only) the host app's /broadcasting/auth
+//                                       and /broadcasting/user-auth; the user is named by X-Test-User
+//   TO_OTHERS_URL                       (auth scenarios) the host app's controller that broadcasts to
+//                                       the others of the X-Socket-ID it is sent
+//   ENCRYPTION_MASTER_KEY_BASE64        (auth scenarios) the master key the auth endpoint derives
+//                                       shared_secret from
 //   SCENARIO_TIMEOUT_MS                 hard timeout of the whole script (default 20000)
 import assert from 'node:assert/strict';
 import PusherJs from 'pusher-js';
@@ -87,6 +93,56 @@ export function client({ authSdk = sdk(), presence, authorize, key = target.key,
   });
   clients.push(pusher);
   return pusher;
+}
+
+/** The host application beside the target (auth scenarios only): its endpoints and master key. */
+export function hostApp() {
+  return {
+    authEndpoint: required('AUTH_ENDPOINT'),
+    userAuthEndpoint: required('USER_AUTH_ENDPOINT'),
+    toOthersUrl: required('TO_OTHERS_URL'),
+    encryptionMasterKeyBase64: required('ENCRYPTION_MASTER_KEY_BASE64'),
+  };
+}
+
+/** Request headers that sign {@code user} in to the host application; none for null (nobody). */
+export function userHeaders(user) {
+  return user ? { 'X-Test-User': user } : {};
+}
+
+/**
+ * pusher-js options that authorize with pusher-js's own HTTP authorizer (the ajax transport) at
+ * the host application's endpoints, as {@code user}.
+ */
+export function httpAuth(user) {
+  const app = hostApp();
+  return {
+    channelAuthorization: { endpoint: app.authEndpoint, headers: userHeaders(user) },
+    userAuthentication: { endpoint: app.userAuthEndpoint, headers: userHeaders(user) },
+  };
+}
+
+/**
+ * An Echo instance configured as in a Laravel application (authEndpoint, auth.headers,
+ * userAuthentication), signed in as {@code user}, building its own pusher-js client.
+ */
+export function echoAs(user) {
+  const app = hostApp();
+  const instance = new Echo({
+    broadcaster: 'pusher',
+    Pusher: PusherJs,
+    key: target.key,
+    wsHost: target.host,
+    wsPort: target.port,
+    forceTLS: false,
+    enabledTransports: ['ws'],
+    cluster: 'mt1',
+    authEndpoint: app.authEndpoint,
+    auth: { headers: userHeaders(user) },
+    userAuthentication: { endpoint: app.userAuthEndpoint, headers: userHeaders(user) },
+  });
+  track(instance.connector.pusher);
+  return instance;
 }
 
 /** An Echo instance over its own pusher-js client; {@code echo.connector.pusher} is that client. */

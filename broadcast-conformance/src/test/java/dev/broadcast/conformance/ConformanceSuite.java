@@ -30,6 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * one target per class. After each scenario the target must hold no connection and no channel.
  * They run in their numbered order (no scenario depends on another; the order only makes reports
  * read like the list, and keeps the HTTP/2-upgrade probe, which can tie up server threads, last).
+ * Subclasses may add scenarios only their target can run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,11 +67,12 @@ abstract class ConformanceSuite {
     }
 
     /** Runs {@code script} against the target and returns its final JSON line; fails on a non-zero exit. */
-    private JsonNode scenario(String script) {
+    protected JsonNode scenario(String script) {
         return scenario(script, Map.of());
     }
 
-    private JsonNode scenario(String script, Map<String, String> extraEnv) {
+    /** {@link #scenario(String)} with more environment variables for the script. */
+    protected JsonNode scenario(String script, Map<String, String> extraEnv) {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("TARGET_HOST", target.host());
         env.put("TARGET_PORT", String.valueOf(target.port()));
@@ -185,7 +187,7 @@ abstract class ConformanceSuite {
     }
 
     @Test
-    @Order(12)
+    @Order(Integer.MAX_VALUE) // last, also after the scenarios subclasses add
     @DisplayName("12. the HTTP API answers java.net.http's default requests (HTTP/2 preferred: an h2c upgrade offer)")
     void httpApiAnswersH2cUpgradeOffers() {
         SignedApi api = new SignedApi(target.host(), target.port(), HttpClient.Version.HTTP_2);

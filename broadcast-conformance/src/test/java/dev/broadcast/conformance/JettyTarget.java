@@ -1,10 +1,26 @@
 package dev.broadcast.conformance;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.broadcast.Authorization;
+import dev.broadcast.ChannelRoutes;
 import dev.broadcast.core.App;
+import dev.broadcast.core.AuthEndpoint;
 import dev.broadcast.core.BroadcastHub;
 import dev.broadcast.core.HubStats;
+import dev.broadcast.core.UserData;
 import dev.broadcast.jakarta.Broadcasting;
+import dev.broadcast.jakarta.SocketIdHeader;
+import dev.broadcast.jakarta.UserResolver;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
@@ -14,9 +30,42 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * The Jakarta adapter inside embedded Jetty 12 (ee10): a hub built in this JVM, installed with
  * {@link Broadcasting#install} from Jetty's Jakarta WebSocket initializer, on an ephemeral
- * loopback port.
+ * loopback port. Beside it, as a host application would have them, the auth endpoints
+ * ({@link Broadcasting#installAuth}) with the {@link #ROUTES} below, the user named by the
+ * {@value #USER_HEADER} header, and a controller that broadcasts to the others of the
+ * {@code X-Socket-ID} it is sent ({@value #TO_OTHERS_PATH}).
  */
 final class JettyTarget implements Target {
+
+    /** The request header that names the signed-in user; without it nobody is signed in. */
+    static final String USER_HEADER = "X-Test-User";
+
+    /** The master key of encrypted channels, shared with the SDK that triggers on them. */
+    static final String ENCRYPTION_MASTER_KEY_BASE64 = Base64.getEncoder().encodeToString(randomBytes(32));
+
+    /**
+     * {@code POST} with {@code channel}, {@code event} and {@code text} parameters: triggers
+     * {@code {"text":…}} leaving out the connection named by {@code X-Socket-ID}, and answers
+     * {@code {"socketId":…,"queued":n}}.
+     */
+    static final String TO_OTHERS_PATH = "/test/to-others";
+
+    /** The same auth endpoints again, behind a filter that reads the form before them (as CSRF filters do). */
+    static final String FILTERED_PREFIX = "/filtered";
+
+    /**
+     * Users are plain names. Accounts and vaults ({@code private-account.alice.{run}},
+     * {@code private-encrypted-vault.alice.{run}}) are their owner's only; anyone but mallory may
+     * join a room, as a member whose info is {@code {"name":"Alice"}}.
+     */
+    static final ChannelRoutes<String> ROUTES = ChannelRoutes.<String>create()
+            .channel("account.{owner}.{run}", (user, p) -> user.equals(p.get("owner")))
+            .channel("vault.{owner}.{run}", (user, p) -> user.equals(p.get("owner")))
+            .presence("room.{room}", (user, p) -> user.equals("mallory")
+                    ? Authorization.deny("mallory is banned")
+                    : Authorization.member(user, Map.of("name", displayName(user))));
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BroadcastHub hub;
     private final Server server;
@@ -35,8 +84,21 @@ final class JettyTarget implements Target {
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        JakartaWebSocketServletContainerInitializer.configure(context,
-                (servletContext, container) -> Broadcasting.install(servletContext, hub));
+        AuthEndpoint<String> auth = AuthEndpoint.builder(hub.apps().get(0), ROUTES)
+                .encryptionMasterKey(ENCRYPTION_MASTER_KEY_BASE64)
+                .userData(user -> new UserData(user, Map.of("name", displayName(user))))
+                .build();
+        UserResolver<String> users = request -> request.getHeader(USER_HEADER);
+        JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
+            Broadcasting.install(servletContext, hub);
+            Broadcasting.installAuth(servletContext, auth, users);
+            Broadcasting.installAuth(servletContext, auth, users, FILTERED_PREFIX);
+            servletContext.addFilter("reads-form-first", (request, response, chain) -> {
+                request.getParameter("socket_id");
+                chain.doFilter(request, response);
+            }).addMappingForUrlPatterns(null, false, FILTERED_PREFIX + "/*");
+            servletContext.addServlet("to-others", new ToOthersServlet(hub)).addMapping(TO_OTHERS_PATH);
+        });
         server.setHandler(context);
         try {
             server.start();
@@ -45,6 +107,17 @@ final class JettyTarget implements Target {
             throw e;
         }
         port = connector.getLocalPort();
+    }
+
+    /** {@code alice} → {@code Alice}. */
+    static String displayName(String user) {
+        return Character.toUpperCase(user.charAt(0)) + user.substring(1);
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     @Override
@@ -80,6 +153,26 @@ final class JettyTarget implements Target {
     @Override
     public String diagnostics() {
         return "hub stats: " + hub.stats();
+    }
+
+    /** What a host application's controller does with {@link SocketIdHeader}. */
+    private static final class ToOthersServlet extends HttpServlet {
+        private final transient BroadcastHub hub;
+
+        ToOthersServlet(BroadcastHub hub) {
+            this.hub = hub;
+        }
+
+        @Override
+        protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String socketId = SocketIdHeader.socketIdOf(request);
+            String data = JSON.writeValueAsString(Map.of("text", request.getParameter("text")));
+            int queued = hub.trigger(APP_ID, List.of(request.getParameter("channel")), request.getParameter("event"),
+                    data, socketId);
+            ObjectNode answer = JSON.createObjectNode().put("socketId", socketId).put("queued", queued);
+            response.setContentType("application/json");
+            response.getWriter().write(JSON.writeValueAsString(answer));
+        }
     }
 
     @Override
