@@ -6,6 +6,7 @@
 module dev.broadcast.core {
     requires transitive dev.broadcast;
     requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.datatype.jsr310;
     requires org.slf4j;
     requires java.net.http;
 
