@@ -74,7 +74,8 @@ public interface BroadcastDriver extends AutoCloseable {
      * Sends to the subscribers of {@code hub}'s app {@code appId}, in this JVM, through
      * {@link BroadcastHub#trigger}. Receipts count the connections reached. Refuses encrypted
      * channels (the hub relays payloads as given and this driver holds no encryption key) and
-     * anything the app's {@link Limits} refuse, with a {@link BroadcastException}.
+     * anything the app's {@link Limits} refuse, with a {@link BroadcastException}. Closing the
+     * driver leaves the hub running: it belongs to the caller.
      *
      * @throws IllegalArgumentException if the hub hosts no app {@code appId}
      */
