@@ -38,9 +38,9 @@ public interface BroadcastDriver extends AutoCloseable {
     BroadcastReceipt deliver(ResolvedBroadcast broadcast);
 
     /**
-     * Sends broadcasts that were waiting in the dispatcher's queue together, in order, returning
-     * one receipt per broadcast in the same order. A driver that can send several in one request
-     * overrides this (the Pusher driver uses {@code batch_events}).
+     * Sends broadcasts that were waiting in the dispatcher's queue together (up to 100), in order,
+     * returning one receipt per broadcast in the same order. A driver that can send several in one
+     * request overrides this (the Pusher driver uses {@code batch_events}).
      *
      * <p>Failure: throwing any exception reports every broadcast of the list as failed with it.
      * The default delivers them one at a time with {@link #deliver}, goes on past a failure, and

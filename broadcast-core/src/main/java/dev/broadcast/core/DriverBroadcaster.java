@@ -31,12 +31,12 @@ import java.util.regex.Pattern;
  *
  * <p><b>Queued sends.</b> {@link #broadcast(Object)} and {@link PendingBroadcast#send()} put the
  * broadcast on a bounded queue (10,000 by default) that one daemon thread,
- * {@code broadcast-dispatch}, drains in order; everything waiting is handed to the driver together
- * ({@link BroadcastDriver#deliverAll}). A full queue, a closed broadcaster or a failing driver
- * completes the returned stage exceptionally with a {@link BroadcastException} and logs a WARN line
- * with the event name and channels (never the payload); nothing is thrown at the caller. Stages
- * complete on the dispatcher thread, so actions chained without an executor run there and should
- * be short.
+ * {@code broadcast-dispatch}, drains in order; what is waiting is handed to the driver together, up
+ * to 100 at a time ({@link BroadcastDriver#deliverAll}). A full queue, a closed broadcaster or a
+ * failing driver completes the returned stage exceptionally with a {@link BroadcastException}
+ * and logs a WARN line with the event name and channels (never the payload); nothing is thrown at
+ * the caller. Stages complete on the dispatcher thread, so actions chained without an executor run
+ * there and should be short.
  *
  * <p><b>Now sends.</b> Events that implement {@link dev.broadcast.ShouldBroadcastNow} or are
  * annotated {@link dev.broadcast.BroadcastNow} are sent on the caller's thread, and
