@@ -68,11 +68,21 @@ public final class BroadcastHub implements AutoCloseable {
      * except the connection {@code exceptSocketId} (null for none). {@code data} goes to clients
      * as given, like the HTTP API's {@code data}. Returns without waiting for slow sockets.
      *
+     * <p>The app's {@link Limits} apply as they do to the HTTP API. A trigger that breaks one is
+     * refused as a whole, before any subscriber is sent anything: an empty or over-long event name
+     * ({@link Limits#maxEventNameLength()}), {@code data} over {@link Limits#maxEventDataBytes()}
+     * in UTF-8, no channel or more than {@link Limits#maxChannelsPerTrigger()}, or a channel name
+     * that is not valid (see {@link dev.broadcast.Channel#nameProblem(String)}; the
+     * {@code #server-to-user-{id}} channels are allowed). The message names the limit.
+     *
      * @return how many connections the event was queued for
-     * @throws IllegalArgumentException if the app is unknown
+     * @throws IllegalArgumentException if the app is unknown or a limit is broken
+     * @throws NullPointerException if {@code channels}, {@code event} or {@code data} is null
      */
     public int trigger(String appId, Collection<String> channels, String event, String data, String exceptSocketId) {
-        return runtime(appId).trigger(channels, event, data, exceptSocketId);
+        AppRuntime runtime = runtime(appId);
+        runtime.checkTrigger(channels, event, data);
+        return runtime.trigger(channels, event, data, exceptSocketId);
     }
 
     /** The apps this hub hosts. */

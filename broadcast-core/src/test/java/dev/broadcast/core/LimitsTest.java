@@ -346,7 +346,12 @@ class LimitsTest {
 
     @Test
     void queuedOutboundBytesAtTheBoundAreFineAndOneBytePastClosesWith4100() {
-        try (Fixture fixture = Fixture.create()) {
+        Limits d = Limits.DEFAULTS;
+        // events of half the outbound bound: the data limit (a separate check) raised past them
+        Limits bigEvents = new Limits(d.maxMessageBytes(), (int) d.maxOutboundBytes(), d.maxEventNameLength(),
+                d.maxChannelsPerTrigger(), d.maxBatchSize(), d.maxPresenceMembers(), d.maxUserInfoBytes(),
+                d.maxUserIdLength(), d.clientEventsPerSecond(), d.maxOutboundBytes(), d.apiTimestampWindow());
+        try (Fixture fixture = Fixture.create(b -> b.limits(bigEvents))) {
             long bound = Limits.DEFAULTS.maxOutboundBytes();
             TestClient atBound = fixture.connect();
             TestClient pastBound = fixture.connect();

@@ -3,9 +3,12 @@ package dev.broadcast.core.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.broadcast.core.App;
 import dev.broadcast.core.CloseCodes;
+import dev.broadcast.core.Limits;
 import java.time.InstantSource;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -39,6 +42,42 @@ public final class AppRuntime {
 
     public App app() {
         return app;
+    }
+
+    /**
+     * Refuses a trigger from the host application that breaks this app's limits, with the limit
+     * in the message; the HTTP API makes the same checks with its own status codes.
+     */
+    public void checkTrigger(Collection<String> channelNames, String event, String data) {
+        Objects.requireNonNull(channelNames, "channels");
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(data, "data");
+        Limits limits = app.limits();
+        if (event.isEmpty()) {
+            throw new IllegalArgumentException("Event name is empty");
+        }
+        if (event.length() > limits.maxEventNameLength()) {
+            throw new IllegalArgumentException("Event name is longer than " + limits.maxEventNameLength()
+                    + " characters (" + event.length() + ")");
+        }
+        int bytes = Json.utf8Length(data);
+        if (bytes > limits.maxEventDataBytes()) {
+            throw new IllegalArgumentException("Event data is larger than " + limits.maxEventDataBytes()
+                    + " bytes (" + bytes + " bytes in UTF-8)");
+        }
+        if (channelNames.isEmpty()) {
+            throw new IllegalArgumentException("No channel to trigger on");
+        }
+        if (channelNames.size() > limits.maxChannelsPerTrigger()) {
+            throw new IllegalArgumentException("Cannot trigger on more than " + limits.maxChannelsPerTrigger()
+                    + " channels at once (" + channelNames.size() + " given)");
+        }
+        for (String channel : channelNames) {
+            String problem = Names.triggerProblem(channel);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem + ": " + channel);
+            }
+        }
     }
 
     /**

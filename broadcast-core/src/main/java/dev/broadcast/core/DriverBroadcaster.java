@@ -1,0 +1,220 @@
+package dev.broadcast.core;
+
+import dev.broadcast.BroadcastException;
+import dev.broadcast.BroadcastReceipt;
+import dev.broadcast.Broadcaster;
+import dev.broadcast.Channel;
+import dev.broadcast.PendingBroadcast;
+import dev.broadcast.core.internal.Dispatcher;
+import dev.broadcast.core.internal.EventResolver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+
+/**
+ * The {@link Broadcaster} of {@code broadcast-core}: resolves events on the caller's thread and
+ * hands them to a {@link BroadcastDriver}. Make one with {@link Broadcasters}.
+ *
+ * <p><b>Resolution.</b> What a class resolves to (is it a {@link dev.broadcast.ShouldBroadcast},
+ * its annotations, compiled {@link dev.broadcast.BroadcastOn} templates and the accessors of their
+ * placeholders) is found by reflection once per class and cached; each broadcast then reads the
+ * event's name, channels and payload, serializes the payload to JSON once (Jackson; records, beans
+ * and maps; Java time types as ISO-8601 strings such as {@code "2024-05-01T12:00:00Z"}), and checks
+ * everything: an event that cannot be broadcast throws {@link IllegalArgumentException} naming its
+ * class (and the placeholder, where one is at fault), and nothing is sent.
+ *
+ * <p><b>Queued sends.</b> {@link #broadcast(Object)} and {@link PendingBroadcast#send()} put the
+ * broadcast on a bounded queue (10,000 by default) that one daemon thread,
+ * {@code broadcast-dispatch}, drains in order; what is waiting is handed to the driver together, up
+ * to 100 at a time ({@link BroadcastDriver#deliverAll}). A full queue, a closed broadcaster or a
+ * failing driver completes the returned stage exceptionally with a {@link BroadcastException}
+ * and logs a WARN line with the event name and channels (never the payload); nothing is thrown at
+ * the caller. Stages complete on the dispatcher thread, so actions chained without an executor run
+ * there and should be short.
+ *
+ * <p><b>Now sends.</b> Events that implement {@link dev.broadcast.ShouldBroadcastNow} or are
+ * annotated {@link dev.broadcast.BroadcastNow} are sent on the caller's thread, and
+ * {@link #broadcast(Object)} returns a stage that is already complete (exceptionally, and logged,
+ * on failure). {@link PendingBroadcast#sendNow()} also sends on the caller's thread, and throws the
+ * {@link BroadcastException} instead.
+ *
+ * <p>Thread-safe. {@link #close()} it when the application stops.
+ */
+public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
+
+    /** The default number of queued broadcasts waiting at most. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+
+    private static final Pattern SOCKET_ID = Pattern.compile("\\d+\\.\\d+");
+
+    private final Dispatcher dispatcher;
+
+    private DriverBroadcaster(Builder builder) {
+        this.dispatcher = new Dispatcher(builder.driver, builder.queueCapacity, builder.onCallerThread,
+                builder.closeTimeout);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if the event cannot be resolved
+     * @throws NullPointerException if {@code event} is null
+     */
+    @Override
+    public CompletionStage<BroadcastReceipt> broadcast(Object event) {
+        return send(event, null);
+    }
+
+    /**
+     * {@inheritDoc} The view shares this broadcaster's queue, thread and driver, and stops working
+     * when this broadcaster is closed.
+     */
+    @Override
+    public Broadcaster toOthers(String socketId) {
+        return new Others(this, checkSocketId(socketId));
+    }
+
+    /**
+     * {@inheritDoc} The channels are checked when the broadcast is sent: at least one, none null.
+     */
+    @Override
+    public PendingBroadcast on(Collection<? extends Channel> channels) {
+        return Pending.of(this, channels, null);
+    }
+
+    /**
+     * Stops accepting broadcasts (later ones fail with {@link BroadcastException}), delivers what
+     * is queued, waiting at most the close timeout (10 s by default) and failing what is left,
+     * then closes the driver. Idempotent.
+     */
+    @Override
+    public void close() {
+        dispatcher.close();
+    }
+
+    private CompletionStage<BroadcastReceipt> send(Object event, String exceptSocketId) {
+        EventResolver.Resolution resolution = EventResolver.resolve(event, exceptSocketId);
+        if (resolution.skipped() != null) {
+            return CompletableFuture.completedFuture(resolution.skipped());
+        }
+        return dispatcher.submit(resolution.broadcast());
+    }
+
+    private static String checkSocketId(String socketId) {
+        if (socketId == null || !SOCKET_ID.matcher(socketId).matches()) {
+            throw new IllegalArgumentException("A socket id looks like 1234.5678, not " + socketId);
+        }
+        return socketId;
+    }
+
+    /** The {@code toOthers} view: the same broadcaster, leaving out one connection. */
+    private record Others(DriverBroadcaster owner, String socketId) implements Broadcaster {
+        @Override
+        public CompletionStage<BroadcastReceipt> broadcast(Object event) {
+            return owner.send(event, socketId);
+        }
+
+        @Override
+        public Broadcaster toOthers(String otherSocketId) {
+            return owner.toOthers(otherSocketId);
+        }
+
+        @Override
+        public PendingBroadcast on(Collection<? extends Channel> channels) {
+            return Pending.of(owner, channels, socketId);
+        }
+    }
+
+    /** An anonymous broadcast being put together; immutable. */
+    private record Pending(DriverBroadcaster owner, List<Channel> channels, String name, Object payload,
+            String exceptSocketId) implements PendingBroadcast {
+
+        static Pending of(DriverBroadcaster owner, Collection<? extends Channel> channels, String exceptSocketId) {
+            // a copy that may hold nulls, so that send() reports them with their index
+            List<Channel> copy = Collections.unmodifiableList(new ArrayList<>(Objects.requireNonNull(channels, "channels")));
+            return new Pending(owner, copy, null, null, exceptSocketId);
+        }
+
+        @Override
+        public PendingBroadcast as(String event) {
+            return new Pending(owner, channels, Objects.requireNonNull(event, "event"), payload, exceptSocketId);
+        }
+
+        @Override
+        public PendingBroadcast with(Object newPayload) {
+            return new Pending(owner, channels, name, Objects.requireNonNull(newPayload, "payload"), exceptSocketId);
+        }
+
+        @Override
+        public PendingBroadcast toOthers(String socketId) {
+            return new Pending(owner, channels, name, payload, checkSocketId(socketId));
+        }
+
+        @Override
+        public CompletionStage<BroadcastReceipt> send() {
+            return owner.dispatcher.submit(EventResolver.anonymous(channels, name, payload, exceptSocketId, false));
+        }
+
+        @Override
+        public BroadcastReceipt sendNow() {
+            return owner.dispatcher.deliverNow(EventResolver.anonymous(channels, name, payload, exceptSocketId, true));
+        }
+    }
+
+    /**
+     * Configures a {@link DriverBroadcaster}; start with {@link Broadcasters#builder(BroadcastDriver)}.
+     */
+    public static final class Builder {
+        private final BroadcastDriver driver;
+        private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+        private boolean onCallerThread;
+        private Duration closeTimeout = Duration.ofSeconds(10);
+
+        Builder(BroadcastDriver driver) {
+            this.driver = Objects.requireNonNull(driver, "driver");
+        }
+
+        /**
+         * How many queued broadcasts may wait for the dispatcher; one more fails at once with a
+         * {@link BroadcastException}. 10,000 by default.
+         */
+        public Builder queueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("queueCapacity must be at least 1: " + capacity);
+            }
+            this.queueCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * No dispatcher thread: queued broadcasts are delivered at once on the caller's thread, and
+         * the stage is complete when {@code broadcast} returns. They are still marked
+         * {@link ResolvedBroadcast#now() now == false}, so a recording driver sees what would have
+         * been queued. Meant for tests and fakes.
+         */
+        public Builder dispatchOnCallerThread() {
+            this.onCallerThread = true;
+            return this;
+        }
+
+        /** How long {@link DriverBroadcaster#close()} waits for queued broadcasts; 10 s by default. */
+        public Builder closeTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("closeTimeout must not be negative: " + timeout);
+            }
+            this.closeTimeout = timeout;
+            return this;
+        }
+
+        /** The broadcaster; its dispatcher thread (if any) is running. */
+        public DriverBroadcaster build() {
+            return new DriverBroadcaster(this);
+        }
+    }
+}
