@@ -36,8 +36,10 @@ public interface Broadcaster {
     /**
      * A view of this broadcaster that leaves out the connection {@code socketId}, usually the
      * sender's own (from the {@code X-Socket-ID} header Echo adds), as Laravel's {@code toOthers()}.
+     * A null {@code socketId} (a request without the header) leaves out nobody, so
+     * {@code broadcaster.toOthers(socketIdOf(request))} needs no null check.
      *
-     * @throws IllegalArgumentException if {@code socketId} is not of the form {@code 1234.5678}
+     * @throws IllegalArgumentException if {@code socketId} is not null and not of the form {@code 1234.5678}
      */
     Broadcaster toOthers(String socketId);
 

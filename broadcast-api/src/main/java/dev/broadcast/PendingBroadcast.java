@@ -15,7 +15,7 @@ public interface PendingBroadcast {
     /** The payload, serialized to JSON once; an empty object when not given. */
     PendingBroadcast with(Object payload);
 
-    /** Leaves out the connection {@code socketId}; see {@link Broadcaster#toOthers(String)}. */
+    /** Leaves out the connection {@code socketId} (null: nobody); see {@link Broadcaster#toOthers(String)}. */
     PendingBroadcast toOthers(String socketId);
 
     /**

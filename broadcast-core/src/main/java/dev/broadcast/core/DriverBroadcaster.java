@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 
 /**
  * The {@link Broadcaster} of {@code broadcast-core}: resolves events on the caller's thread and
@@ -51,7 +50,6 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
     /** The default number of queued broadcasts waiting at most. */
     public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
 
-    private static final Pattern SOCKET_ID = Pattern.compile("\\d+\\.\\d+");
 
     private final Dispatcher dispatcher;
 
@@ -77,7 +75,7 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
      */
     @Override
     public Broadcaster toOthers(String socketId) {
-        return new Others(this, checkSocketId(socketId));
+        return socketId == null ? this : new Others(this, checkSocketId(socketId));
     }
 
     /**
@@ -107,7 +105,7 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
     }
 
     private static String checkSocketId(String socketId) {
-        if (socketId == null || !SOCKET_ID.matcher(socketId).matches()) {
+        if (socketId != null && !SocketIds.isValid(socketId)) {
             throw new IllegalArgumentException("A socket id looks like 1234.5678, not " + socketId);
         }
         return socketId;
@@ -122,7 +120,7 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
 
         @Override
         public Broadcaster toOthers(String otherSocketId) {
-            return owner.toOthers(otherSocketId);
+            return otherSocketId == null ? this : owner.toOthers(otherSocketId);
         }
 
         @Override

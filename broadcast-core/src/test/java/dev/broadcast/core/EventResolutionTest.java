@@ -545,11 +545,21 @@ class EventResolutionTest {
 
     @Test
     void aSocketIdThatIsNotOfTheForm1234Dot5678IsRefused() {
-        for (String bad : Arrays.asList("abc", "1234", "1234.", ".5678", "12.34.56", " 1.2", null)) {
+        for (String bad : Arrays.asList("abc", "1234", "1234.", ".5678", "12.34.56", " 1.2")) {
             assertRefused("A socket id looks like 1234.5678, not " + bad, () -> broadcaster.toOthers(bad));
             assertRefused("A socket id looks like 1234.5678, not " + bad,
                     () -> broadcaster.on(Channel.of("a")).as("e").toOthers(bad));
         }
+    }
+
+    @Test
+    void toOthersOfNullLeavesOutNobodySoARequestWithoutTheHeaderNeedsNoCheck() {
+        assertSame(broadcaster, broadcaster.toOthers(null));
+        assertSame(broadcaster, broadcaster.toOthers("1.2").toOthers(null));
+        assertNull(single(new Opaque("x")).exceptSocketId());
+        broadcaster.on(Channel.of("a")).as("e").toOthers(null).send().toCompletableFuture().join();
+        List<ResolvedBroadcast> delivered = driver.delivered();
+        assertNull(delivered.get(delivered.size() - 1).exceptSocketId());
     }
 
     // --- helpers ---

@@ -1,6 +1,5 @@
 package dev.broadcast.jakarta;
 
-import dev.broadcast.Broadcaster;
 import dev.broadcast.core.SocketIds;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -11,7 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
  * {@code toOthers()}:
  *
  * <pre>{@code
- * SocketIdHeader.toOthers(broadcaster, request).broadcast(new TaskUpdated(task));
+ * broadcaster.toOthers(SocketIdHeader.socketIdOf(request)).broadcast(new TaskUpdated(task)); // null: nobody left out
  * hub.trigger(appId, channels, event, data, SocketIdHeader.socketIdOf(request));   // null: nobody left out
  * }</pre>
  *
@@ -40,15 +39,5 @@ public final class SocketIdHeader {
         }
         String socketId = value.strip();
         return SocketIds.isValid(socketId) ? socketId : null;
-    }
-
-    /**
-     * {@code broadcaster.toOthers(socketIdOf(request))} when the request names a connection, else
-     * {@code broadcaster} itself: a request without the header (a server-side caller, a client
-     * not yet connected) broadcasts to everyone, as in Laravel.
-     */
-    public static Broadcaster toOthers(Broadcaster broadcaster, HttpServletRequest request) {
-        String socketId = socketIdOf(request);
-        return socketId == null ? broadcaster : broadcaster.toOthers(socketId);
     }
 }
