@@ -1,0 +1,113 @@
+package dev.broadcast.testing;
+
+import dev.broadcast.Broadcaster;
+import dev.broadcast.ChannelRoutes;
+import dev.broadcast.core.App;
+import dev.broadcast.core.AuthEndpoint;
+import dev.broadcast.core.AuthResponse;
+import dev.broadcast.core.BroadcastHub;
+import dev.broadcast.core.Broadcasters;
+import dev.broadcast.core.DriverBroadcaster;
+import dev.broadcast.server.BroadcastServer;
+import dev.broadcast.server.ServerOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The real engine on Tyrus, on an ephemeral loopback port, for tests: clients connect over real
+ * WebSockets, subscriptions are authorized by the given channel routes, and
+ * {@link #broadcaster()} sends through the local driver.
+ *
+ * <pre>{@code
+ * try (TestServer<User> server = TestServer.start(routes);
+ *      TestClient alice = server.connect(aliceUser)) {
+ *     alice.subscribe(Channel.presence("chat.1")).assertSucceeded();
+ *     server.broadcaster().broadcast(new MessageSent("chat.1", "hi"));
+ *     alice.assertReceived("presence-chat.1", "MessageSent", json -> json.get("text").asText().equals("hi"));
+ * }
+ * }</pre>
+ *
+ * <p>The app has id {@value #APP_ID}, key {@value #APP_KEY} and secret {@value #APP_SECRET}, and
+ * client events on. Closing the server closes the clients it made, then the server.
+ *
+ * @param <U> the application's user type
+ */
+public final class TestServer<U> implements AutoCloseable {
+
+    public static final String APP_ID = "test-app";
+    public static final String APP_KEY = "test-key";
+    public static final String APP_SECRET = "test-secret";
+
+    private final BroadcastServer server;
+    private final AuthEndpoint<U> auth;
+    private final DriverBroadcaster broadcaster;
+    private final List<TestClient> clients = new ArrayList<>();
+
+    private TestServer(ChannelRoutes<U> routes) {
+        App app = App.builder(APP_ID, APP_KEY, APP_SECRET).clientEvents(true).build();
+        try {
+            this.server = BroadcastServer.start(new ServerOptions("127.0.0.1", 0, List.of(app), false));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the test server", e);
+        }
+        this.auth = AuthEndpoint.builder(APP_KEY, APP_SECRET, routes).build();
+        this.broadcaster = Broadcasters.local(server.hub(), APP_ID);
+    }
+
+    /** A server where only public channels can be joined. */
+    public static TestServer<Object> start() {
+        return new TestServer<>(ChannelRoutes.create());
+    }
+
+    /** A server whose private and presence channels are authorized by {@code routes}. */
+    public static <U> TestServer<U> start(ChannelRoutes<U> routes) {
+        return new TestServer<>(routes);
+    }
+
+    /** A client with no user: public channels only. */
+    public TestClient connect() {
+        return connect(null);
+    }
+
+    /** A client acting for {@code user} when the routes are asked. */
+    public TestClient connect(U user) {
+        TestClient client = new TestClient(URI.create("ws://127.0.0.1:" + port() + "/app/" + APP_KEY + "?protocol=7"),
+                request -> {
+                    int space = request.indexOf(' ');
+                    AuthResponse answer = auth.authorizeChannel(user, request.substring(0, space), request.substring(space + 1));
+                    return answer.status() == 200 ? answer.json() : null;
+                });
+        synchronized (clients) {
+            clients.add(client);
+        }
+        return client;
+    }
+
+    /** Sends through the local driver to this server's clients. */
+    public Broadcaster broadcaster() {
+        return broadcaster;
+    }
+
+    /** The engine, for its stats and direct triggers. */
+    public BroadcastHub hub() {
+        return server.hub();
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return server.port();
+    }
+
+    /** Closes the clients still open, the broadcaster and the server. */
+    @Override
+    public void close() {
+        synchronized (clients) {
+            clients.forEach(TestClient::close);
+        }
+        broadcaster.close();
+        server.close();
+    }
+}
