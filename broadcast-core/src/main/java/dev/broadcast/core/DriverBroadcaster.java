@@ -120,7 +120,7 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
 
         @Override
         public Broadcaster toOthers(String otherSocketId) {
-            return otherSocketId == null ? this : owner.toOthers(otherSocketId);
+            return owner.toOthers(otherSocketId); // replaces the socket left out; null: nobody
         }
 
         @Override
