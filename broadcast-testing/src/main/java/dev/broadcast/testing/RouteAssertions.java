@@ -2,7 +2,6 @@ package dev.broadcast.testing;
 
 import dev.broadcast.Authorization;
 import dev.broadcast.ChannelRoutes;
-import java.util.Objects;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -20,17 +19,27 @@ public final class RouteAssertions {
     private RouteAssertions() {
     }
 
-    /** The routes let {@code user} subscribe to {@code channel} (a plain subscriber or a member). */
+    /**
+     * Asserts the routes let {@code user} subscribe to {@code channel} (the full name, prefix
+     * included), as a plain subscriber or as a presence member. Public channels always pass.
+     *
+     * @return the routes' answer: allowed, or the member
+     * @throws AssertionFailedError with the reason the routes gave for the denial
+     */
     public static <U> Authorization assertAuthorized(ChannelRoutes<U> routes, U user, String channel) {
         Authorization answer = routes.authorize(user, channel);
-        if (!answer.isAllowed()) {
+        if (answer instanceof Authorization.Denied denied) {
             throw new AssertionFailedError("Expected " + user + " to be authorized for " + channel + ", but: "
-                    + ((Authorization.Denied) answer).reason(), "allowed", answer.toString());
+                    + denied.reason(), "allowed", answer.toString());
         }
         return answer;
     }
 
-    /** The routes refuse {@code user} on {@code channel}. */
+    /**
+     * Asserts the routes refuse {@code user} on {@code channel} (the full name, prefix included).
+     *
+     * @throws AssertionFailedError naming what the routes answered instead
+     */
     public static <U> void assertDenied(ChannelRoutes<U> routes, U user, String channel) {
         Authorization answer = routes.authorize(user, channel);
         if (answer.isAllowed()) {
@@ -39,13 +48,21 @@ public final class RouteAssertions {
         }
     }
 
-    /** The routes let {@code user} join the presence {@code channel} as member {@code userId}. */
+    /**
+     * Asserts the routes let {@code user} join the presence {@code channel} as member {@code userId}.
+     *
+     * @return the member, to check its {@code userInfo}
+     * @throws AssertionFailedError naming what the routes answered instead, or the reason they gave
+     *                              for the denial
+     */
     public static <U> Authorization.Member assertMember(ChannelRoutes<U> routes, U user, String channel, String userId) {
-        Authorization answer = assertAuthorized(routes, user, channel);
-        if (!(answer instanceof Authorization.Member member) || !Objects.equals(member.userId(), userId)) {
-            throw new AssertionFailedError("Expected " + user + " to join " + channel + " as member " + userId
-                    + ", but the routes answered " + answer, "member " + userId, answer.toString());
+        Authorization answer = routes.authorize(user, channel);
+        if (answer instanceof Authorization.Member member && member.userId().equals(userId)) {
+            return member;
         }
-        return member;
+        String actual = answer instanceof Authorization.Denied denied ? "the routes denied it: " + denied.reason()
+                : "the routes answered " + answer;
+        throw new AssertionFailedError("Expected " + user + " to join " + channel + " as member " + userId + ", but "
+                + actual, "member " + userId, answer.toString());
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.broadcast.Channel;
 import dev.broadcast.ChannelType;
+import dev.broadcast.core.AuthResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,38 +13,42 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * A Pusher protocol client over the JDK's WebSocket client, connected to a {@link TestServer}, for
- * tests that want to see what a browser would see. Subscriptions to private and presence channels
- * are authorized the way a browser's are: through the server's channel routes for this client's
- * user, then signed.
+ * A Pusher protocol client over the JDK's WebSocket client, for tests that want to see what a
+ * browser would see. Made by {@link TestServer#connect(Object)}, its subscriptions to private and
+ * presence channels are authorized the way a browser's are: through the server's channel routes
+ * for this client's user, then signed. Made by {@link #connect(URI, String)}, it talks to any
+ * Pusher-protocol server (the standalone jar, a deployed server) and has no auth endpoint.
  *
  * <p>{@code assertReceived} looks at messages not yet matched by an earlier assertion, waiting up
  * to {@link #timeout()} for one to arrive, and consumes the one it matches, so asserting twice
  * needs two messages. {@code assertNotReceived} always waits {@link #quietPeriod()}.
  * {@link #messages()} keeps everything. Failures are opentest4j {@link AssertionFailedError}s that
  * list what did arrive.
+ *
+ * <p>Meant for one test thread; messages arrive on the client's own threads.
  */
 public final class TestClient implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WebSocket socket;
-    private final Function<String, String> authorizer;
+    private final Authorizer authorizer;
     private final List<JsonNode> history = new ArrayList<>();
     private final LinkedList<JsonNode> unmatched = new LinkedList<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
@@ -51,11 +56,19 @@ public final class TestClient implements AutoCloseable {
     private Duration timeout = Duration.ofSeconds(2);
     private Duration quietPeriod = Duration.ofMillis(200);
 
+    /** How a {@link TestServer}'s client has its private and presence subscriptions signed. */
+    @FunctionalInterface
+    interface Authorizer {
+        /** What the app's auth endpoint answers for the connection {@code socketId} joining {@code channel}. */
+        AuthResponse authorize(String socketId, String channel);
+    }
+
     /**
-     * @param authorizer given {@code socketId + " " + channel}, the auth response JSON the app's auth
-     *                   endpoint would give ({@code {"auth":…[,"channel_data":…]}}), or null when denied
+     * Connects to {@code uri} and waits for {@code pusher:connection_established}.
+     *
+     * @param authorizer signs private and presence subscriptions; null sends them unsigned
      */
-    TestClient(URI uri, Function<String, String> authorizer) {
+    TestClient(URI uri, Authorizer authorizer) {
         this.authorizer = authorizer;
         try {
             this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
@@ -66,9 +79,40 @@ public final class TestClient implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot connect to " + uri, e);
         }
-        JsonNode established = take(m -> m.path("event").asText().equals("pusher:connection_established"),
-                "pusher:connection_established");
-        this.socketId = data(established).path("socket_id").asText();
+        JsonNode first;
+        try {
+            first = take(m -> m.path("event").asText().equals("pusher:connection_established")
+                    || m.path("event").asText().equals("pusher:error"), "pusher:connection_established");
+        } catch (AssertionFailedError e) {
+            socket.abort();
+            throw e;
+        }
+        if (first.path("event").asText().equals("pusher:error")) {
+            socket.abort();
+            throw new AssertionFailedError("Expected pusher:connection_established from " + uri
+                    + ", but the server answered " + first, "pusher:connection_established", first.toString());
+        }
+        this.socketId = data(first).path("socket_id").asText();
+    }
+
+    /**
+     * Connects to a Pusher-protocol server that is already running, as app {@code appKey}: to
+     * {@code server + "/app/" + appKey + "?protocol=7"}. Such a client has no auth endpoint, so it
+     * sends subscriptions to private and presence channels unsigned and the server refuses them;
+     * for those, use a {@link TestServer}.
+     *
+     * @param server the server's WebSocket address, {@code ws://} or {@code wss://}, with the path
+     *               prefix the endpoint is mounted under if any, e.g. {@code ws://127.0.0.1:8080}
+     * @throws IllegalStateException   if the connection cannot be opened within 10 s
+     * @throws AssertionFailedError    if the server answers with a {@code pusher:error} (an unknown
+     *                                 key: 4001), or sends no {@code pusher:connection_established}
+     *                                 within 2 s
+     */
+    public static TestClient connect(URI server, String appKey) {
+        Objects.requireNonNull(appKey, "appKey");
+        String base = server.toString();
+        return new TestClient(URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                + "/app/" + appKey + "?protocol=7"), null);
     }
 
     /** The socket id the server gave this connection. */
@@ -86,7 +130,7 @@ public final class TestClient implements AutoCloseable {
         return quietPeriod;
     }
 
-    /** Changes both waits. */
+    /** Changes both waits, for the assertions that follow; returns this client. */
     public TestClient waits(Duration timeout, Duration quietPeriod) {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.quietPeriod = Objects.requireNonNull(quietPeriod, "quietPeriod");
@@ -94,26 +138,28 @@ public final class TestClient implements AutoCloseable {
     }
 
     /**
-     * Subscribes to {@code channel}, asking the routes first for private and presence channels. A
-     * denied route sends nothing, as pusher-js does when the auth endpoint answers 403.
+     * Subscribes to {@code channel}. For a private or presence channel a {@link TestServer}'s client
+     * first asks the auth endpoint, which asks the routes; a refusal sends nothing, as pusher-js
+     * does when the auth endpoint answers 403, and the returned subscription has failed with that
+     * status.
      */
     public Subscription subscribe(Channel channel) {
         ObjectNode data = JSON.createObjectNode().put("channel", channel.name());
-        if (channel.type() == ChannelType.PUBLIC) {
+        if (channel.type() == ChannelType.PUBLIC || authorizer == null) {
             data.put("auth", "");
         } else {
-            String answer = authorizer.apply(socketId + " " + channel.name());
-            if (answer == null) {
-                return new Subscription(this, channel.name(), true);
+            AuthResponse answer = authorizer.authorize(socketId, channel.name());
+            if (answer.status() != 200) {
+                return new Subscription(this, channel.name(), answer);
             }
-            JsonNode auth = parse(answer);
+            JsonNode auth = parse(answer.json());
             data.put("auth", auth.path("auth").asText());
             if (auth.hasNonNull("channel_data")) {
                 data.put("channel_data", auth.get("channel_data").asText());
             }
         }
         send("pusher:subscribe", data);
-        return new Subscription(this, channel.name(), false);
+        return new Subscription(this, channel.name(), null);
     }
 
     /** Leaves {@code channel}. */
@@ -136,38 +182,68 @@ public final class TestClient implements AutoCloseable {
         socket.sendText(frame, true).join();
     }
 
-    /** Waits for an event on a channel and returns its data (parsed when it is JSON text). */
+    /**
+     * Waits for {@code event} on {@code channel} and consumes it.
+     *
+     * @return its data, parsed when it is JSON text (as pusher-js hands it to a callback)
+     * @throws AssertionFailedError if none arrives within {@link #timeout()}, listing what arrived
+     */
     public JsonNode assertReceived(String channel, String event) {
-        return assertReceived(channel, event, data -> true);
+        return data(take(on(channel, event), "'" + event + "' on " + channel));
     }
 
-    /** Waits for an event on a channel whose data matches {@code filter}; returns that data. */
+    /**
+     * Waits for {@code event} on {@code channel} whose data matches {@code filter}, and consumes it;
+     * messages of that event that do not match stay for later assertions.
+     *
+     * @return its data, parsed when it is JSON text
+     * @throws AssertionFailedError if none arrives within {@link #timeout()}, listing what arrived
+     */
     public JsonNode assertReceived(String channel, String event, Predicate<JsonNode> filter) {
-        return data(take(m -> channel.equals(m.path("channel").asText()) && event.equals(m.path("event").asText())
-                && filter.test(data(m)), "'" + event + "' on " + channel));
+        return data(take(on(channel, event).and(m -> filter.test(data(m))),
+                "'" + event + "' on " + channel + " matching the predicate"));
     }
 
-    /** Watches for {@link #quietPeriod()} and fails if the event arrives on the channel. */
+    /**
+     * Asserts that {@code event} on {@code channel} is neither waiting unmatched nor arrives within
+     * {@link #quietPeriod()}. Always takes that long when it passes.
+     *
+     * @throws AssertionFailedError naming the message that came, and listing what arrived
+     */
     public void assertNotReceived(String channel, String event) {
-        Predicate<JsonNode> match = m -> channel.equals(m.path("channel").asText()) && event.equals(m.path("event").asText());
-        JsonNode found = poll(match, quietPeriod);
+        JsonNode found = poll(on(channel, event), quietPeriod);
         if (found != null) {
             throw new AssertionFailedError("Expected no '" + event + "' on " + channel + " but received " + found
                     + ".\n" + received(), "nothing", found.toString());
         }
     }
 
-    /** Waits for {@code pusher_internal:member_added} of {@code userId} on a presence channel. */
+    /**
+     * Waits for {@code pusher_internal:member_added} of {@code userId} on the presence
+     * {@code channel}, sent to members when another connection of a user not yet present joins;
+     * consumes it and returns its data ({@code user_id}, {@code user_info}).
+     */
     public JsonNode assertMemberAdded(String channel, String userId) {
-        return assertReceived(channel, "pusher_internal:member_added", d -> userId.equals(d.path("user_id").asText()));
+        return data(take(on(channel, "pusher_internal:member_added").and(m -> userId.equals(data(m).path("user_id").asText())),
+                "member_added of user " + userId + " on " + channel));
     }
 
-    /** Waits for {@code pusher_internal:member_removed} of {@code userId} on a presence channel. */
+    /**
+     * Waits for {@code pusher_internal:member_removed} of {@code userId} on the presence
+     * {@code channel}, sent to members when the user's last connection leaves; consumes it and
+     * returns its data.
+     */
     public JsonNode assertMemberRemoved(String channel, String userId) {
-        return assertReceived(channel, "pusher_internal:member_removed", d -> userId.equals(d.path("user_id").asText()));
+        return data(take(on(channel, "pusher_internal:member_removed").and(m -> userId.equals(data(m).path("user_id").asText())),
+                "member_removed of user " + userId + " on " + channel));
     }
 
-    /** Waits for the server to close the connection and returns the close code. */
+    /**
+     * Waits up to {@link #timeout()} for the server to close the connection.
+     *
+     * @return the close code
+     * @throws AssertionFailedError if it stays open, or fails without a close frame
+     */
     public int assertClosed() {
         try {
             return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -178,11 +254,15 @@ public final class TestClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionFailedError("interrupted");
         } catch (ExecutionException e) {
-            throw new AssertionFailedError("The connection failed instead of closing: " + e.getCause());
+            throw new AssertionFailedError("The connection failed instead of closing: " + e.getCause() + ".\n"
+                    + received(), "closed", "failed");
         }
     }
 
-    /** Waits for the server to close the connection with {@code code}. */
+    /**
+     * Waits up to {@link #timeout()} for the server to close the connection with {@code code}
+     * (4200: reconnect at once, 4201: pong timeout, 4100-range: slow consumer, …).
+     */
     public void assertClosed(int code) {
         int actual = assertClosed();
         if (actual != code) {
@@ -191,14 +271,14 @@ public final class TestClient implements AutoCloseable {
         }
     }
 
-    /** Every message received so far, matched or not. */
+    /** Every message received so far, in order, whether an assertion consumed it or not. */
     public List<JsonNode> messages() {
         synchronized (history) {
             return List.copyOf(history);
         }
     }
 
-    /** Closes the connection (normal closure). */
+    /** Closes the connection with a normal closure (1000); idempotent. */
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {
@@ -260,12 +340,22 @@ public final class TestClient implements AutoCloseable {
         }
     }
 
+    private static Predicate<JsonNode> on(String channel, String event) {
+        return m -> channel.equals(m.path("channel").asText()) && event.equals(m.path("event").asText());
+    }
+
+    /** What arrived, for failure messages; messages consumed by earlier assertions are marked. */
     private String received() {
-        List<JsonNode> all = messages();
-        if (all.isEmpty()) {
+        List<String> lines = new ArrayList<>();
+        synchronized (history) {
+            Set<JsonNode> waiting = Collections.newSetFromMap(new IdentityHashMap<>());
+            waiting.addAll(unmatched);
+            history.forEach(m -> lines.add((waiting.contains(m) ? "  " : "  (consumed) ") + m));
+        }
+        if (lines.isEmpty()) {
             return "Nothing was received.";
         }
-        return "Received (" + all.size() + "):\n" + all.stream().map(m -> "  " + m).collect(Collectors.joining("\n"));
+        return "Received (" + lines.size() + "):\n" + String.join("\n", lines);
     }
 
     private static JsonNode parse(String json) {

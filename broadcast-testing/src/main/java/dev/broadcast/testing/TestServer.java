@@ -4,7 +4,6 @@ import dev.broadcast.Broadcaster;
 import dev.broadcast.ChannelRoutes;
 import dev.broadcast.core.App;
 import dev.broadcast.core.AuthEndpoint;
-import dev.broadcast.core.AuthResponse;
 import dev.broadcast.core.BroadcastHub;
 import dev.broadcast.core.Broadcasters;
 import dev.broadcast.core.DriverBroadcaster;
@@ -31,14 +30,19 @@ import java.util.List;
  * }</pre>
  *
  * <p>The app has id {@value #APP_ID}, key {@value #APP_KEY} and secret {@value #APP_SECRET}, and
- * client events on. Closing the server closes the clients it made, then the server.
+ * client events on; clients of other code can reach it with
+ * {@code TestClient.connect(URI.create("ws://127.0.0.1:" + server.port()), TestServer.APP_KEY)}.
+ * Closing the server closes every client with 4200.
  *
  * @param <U> the application's user type
  */
 public final class TestServer<U> implements AutoCloseable {
 
+    /** The id of the app the server hosts. */
     public static final String APP_ID = "test-app";
+    /** The key of the app the server hosts: the one clients connect with. */
     public static final String APP_KEY = "test-key";
+    /** The secret of the app the server hosts: the one subscriptions are signed with. */
     public static final String APP_SECRET = "test-secret";
 
     private final BroadcastServer server;
@@ -72,14 +76,16 @@ public final class TestServer<U> implements AutoCloseable {
         return connect(null);
     }
 
-    /** A client acting for {@code user} when the routes are asked. */
+    /**
+     * A client acting for {@code user}: its private and presence subscriptions are signed when
+     * the routes allow {@code user}, as the app's {@code /broadcasting/auth} would sign them.
+     *
+     * @param user the signed-in user the routes are asked about; null for nobody (every private
+     *             and presence channel is refused with 403)
+     */
     public TestClient connect(U user) {
         TestClient client = new TestClient(URI.create("ws://127.0.0.1:" + port() + "/app/" + APP_KEY + "?protocol=7"),
-                request -> {
-                    int space = request.indexOf(' ');
-                    AuthResponse answer = auth.authorizeChannel(user, request.substring(0, space), request.substring(space + 1));
-                    return answer.status() == 200 ? answer.json() : null;
-                });
+                (socketId, channel) -> auth.authorizeChannel(user, socketId, channel));
         synchronized (clients) {
             clients.add(client);
         }
@@ -101,13 +107,17 @@ public final class TestServer<U> implements AutoCloseable {
         return server.port();
     }
 
-    /** Closes the clients still open, the broadcaster and the server. */
+    /**
+     * Shuts down as the standalone server does: every client still connected is closed with 4200
+     * (so {@code client.assertClosed(4200)} passes after it), what the broadcaster had queued is
+     * delivered first, and the port is released. Then the clients' sockets are let go. Idempotent.
+     */
     @Override
     public void close() {
+        broadcaster.close();
+        server.close();
         synchronized (clients) {
             clients.forEach(TestClient::close);
         }
-        broadcaster.close();
-        server.close();
     }
 }
