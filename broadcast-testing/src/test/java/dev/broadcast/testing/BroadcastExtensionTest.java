@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -67,6 +68,12 @@ class BroadcastExtensionTest {
         void before(FakeBroadcaster fake, TestServer<Object> server) {
             fakeOfBeforeEach = fake;
             serverOfBeforeEach = server;
+        }
+
+        @AfterEach
+        void after(FakeBroadcaster fake, TestServer<Object> server) {
+            assertSame(fakeOfBeforeEach, fake);
+            assertSame(serverOfBeforeEach, server);
         }
 
         @Test
