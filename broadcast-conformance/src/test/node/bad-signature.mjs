@@ -2,20 +2,13 @@
 // pusher:subscription_error, which Echo's .error(cb) receives; the connection stays up and a
 // correctly signed subscription on it still works. Echo builds its own pusher-js client here,
 // with the (legacy) authorizer option.
-import { assert, connected, Echo, PusherJs, run, sdk, step, subscribe, target, track, unique, until } from './lib.mjs';
+import { assert, connected, Echo, echoConnection, run, sdk, step, subscribe, track, unique, until } from './lib.mjs';
 
 run('bad-signature', async (observed) => {
   const wrong = sdk({ secret: 'not-the-secret' });
   const right = sdk();
   const echo = new Echo({
-    broadcaster: 'pusher',
-    Pusher: PusherJs,
-    key: target.key,
-    wsHost: target.host,
-    wsPort: target.port,
-    forceTLS: false,
-    enabledTransports: ['ws'],
-    cluster: 'mt1',
+    ...echoConnection(),
     authorizer: (channel) => ({
       authorize: (socketId, callback) => {
         const good = channel.name.includes('-good-');

@@ -122,13 +122,9 @@ export function httpAuth(user) {
   };
 }
 
-/**
- * An Echo instance configured as in a Laravel application (authEndpoint, auth.headers,
- * userAuthentication), signed in as {@code user}, building its own pusher-js client.
- */
-export function echoAs(user) {
-  const app = hostApp();
-  const instance = new Echo({
+/** Echo's options for letting it build its own pusher-js client to the target, as Laravel apps do. */
+export function echoConnection() {
+  return {
     broadcaster: 'pusher',
     Pusher: PusherJs,
     key: target.key,
@@ -137,6 +133,17 @@ export function echoAs(user) {
     forceTLS: false,
     enabledTransports: ['ws'],
     cluster: 'mt1',
+  };
+}
+
+/**
+ * An Echo instance configured as in a Laravel application (authEndpoint, auth.headers,
+ * userAuthentication), signed in as {@code user}, building its own pusher-js client.
+ */
+export function echoAs(user) {
+  const app = hostApp();
+  const instance = new Echo({
+    ...echoConnection(),
     authEndpoint: app.authEndpoint,
     auth: { headers: userHeaders(user) },
     userAuthentication: { endpoint: app.userAuthEndpoint, headers: userHeaders(user) },
