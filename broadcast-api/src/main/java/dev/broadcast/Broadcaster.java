@@ -50,4 +50,31 @@ public interface Broadcaster {
     default PendingBroadcast on(Channel... channels) {
         return on(List.of(channels));
     }
+
+    /**
+     * A new throttled buffer that sends the lines appended to it as batch events named
+     * {@code event} on {@code channel}, at most one per window (100 ms by default) with payload
+     * {@code {"lines":[...],"dropped":n}}; see {@link OutputBuffer} for ordering, the bound,
+     * priority lines and close. Each call makes an independent buffer; batches go through this
+     * broadcaster's queued path, and a buffer from a {@link #toOthers(String)} view leaves out the
+     * same connection.
+     *
+     * @throws NullPointerException if {@code channel} or {@code event} is null
+     * @throws IllegalArgumentException if {@code event} is empty or longer than 200 characters
+     * @throws IllegalStateException if this broadcaster is closed
+     */
+    OutputBuffer buffer(Channel channel, String event);
+
+    /**
+     * A new conflating buffer that sends the latest value of each key put into it as events named
+     * {@code event} on {@code channel}, at most one per window (100 ms by default) with payload
+     * {@code {"values":{key:value,...}}}; see {@link ConflatingBuffer}. Each call makes an
+     * independent buffer; events go through this broadcaster's queued path, and a buffer from a
+     * {@link #toOthers(String)} view leaves out the same connection.
+     *
+     * @throws NullPointerException if {@code channel} or {@code event} is null
+     * @throws IllegalArgumentException if {@code event} is empty or longer than 200 characters
+     * @throws IllegalStateException if this broadcaster is closed
+     */
+    ConflatingBuffer conflate(Channel channel, String event);
 }

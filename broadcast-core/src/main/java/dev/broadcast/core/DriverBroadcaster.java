@@ -4,10 +4,14 @@ import dev.broadcast.BroadcastException;
 import dev.broadcast.BroadcastReceipt;
 import dev.broadcast.Broadcaster;
 import dev.broadcast.Channel;
+import dev.broadcast.ConflatingBuffer;
+import dev.broadcast.OutputBuffer;
 import dev.broadcast.PendingBroadcast;
+import dev.broadcast.core.internal.Buffers;
 import dev.broadcast.core.internal.Dispatcher;
 import dev.broadcast.core.internal.EventResolver;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -43,6 +47,14 @@ import java.util.concurrent.CompletionStage;
  * on failure). {@link PendingBroadcast#sendNow()} also sends on the caller's thread, and throws the
  * {@link BroadcastException} instead.
  *
+ * <p><b>Throttled output.</b> {@link #buffer(Channel, String)} and {@link #conflate(Channel, String)}
+ * collect high-frequency output and send at most one batch per window through the same queue. A
+ * window's end is one task on the broadcaster's {@link Scheduler} ({@link Builder#scheduler}; by
+ * default one daemon thread, {@code broadcast-timer}, started on first use and stopped by
+ * {@link #close()}), scheduled by the first append of the window; an idle buffer holds no task.
+ * Each batch's payload is encoded to JSON once, and the local driver encodes its frame once per
+ * channel for all subscribers.
+ *
  * <p>Thread-safe. {@link #close()} it when the application stops.
  */
 public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
@@ -52,10 +64,12 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
 
 
     private final Dispatcher dispatcher;
+    private final Buffers buffers;
 
     private DriverBroadcaster(Builder builder) {
         this.dispatcher = new Dispatcher(builder.driver, builder.queueCapacity, builder.onCallerThread,
                 builder.closeTimeout);
+        this.buffers = new Buffers(dispatcher, builder.scheduler, builder.clock);
     }
 
     /**
@@ -87,12 +101,31 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
     }
 
     /**
-     * Stops accepting broadcasts (later ones fail with {@link BroadcastException}), delivers what
-     * is queued, waiting at most the close timeout (10 s by default) and failing what is left,
-     * then closes the driver. Idempotent.
+     * {@inheritDoc} Its window ends on this broadcaster's {@link Scheduler}.
+     */
+    @Override
+    public OutputBuffer buffer(Channel channel, String event) {
+        return buffers.buffer(channel, event, null);
+    }
+
+    /**
+     * {@inheritDoc} Its window ends on this broadcaster's {@link Scheduler}.
+     */
+    @Override
+    public ConflatingBuffer conflate(Channel channel, String event) {
+        return buffers.conflate(channel, event, null);
+    }
+
+    /**
+     * Sends what open {@link #buffer buffers} and {@link #conflate conflating buffers} have pending
+     * and refuses their later appends with {@link IllegalStateException}; stops accepting broadcasts
+     * (later ones fail with {@link BroadcastException}), delivers what is queued, waiting at most
+     * the close timeout (10 s by default) and failing what is left, then closes the driver and the
+     * scheduler it made (never one given to the builder). Idempotent.
      */
     @Override
     public void close() {
+        buffers.close();
         dispatcher.close();
     }
 
@@ -126,6 +159,16 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
         @Override
         public PendingBroadcast on(Collection<? extends Channel> channels) {
             return Pending.of(owner, channels, socketId);
+        }
+
+        @Override
+        public OutputBuffer buffer(Channel channel, String event) {
+            return owner.buffers.buffer(channel, event, socketId);
+        }
+
+        @Override
+        public ConflatingBuffer conflate(Channel channel, String event) {
+            return owner.buffers.conflate(channel, event, socketId);
         }
     }
 
@@ -173,6 +216,8 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private boolean onCallerThread;
         private Duration closeTimeout = Duration.ofSeconds(10);
+        private Scheduler scheduler;
+        private InstantSource clock = InstantSource.system();
 
         Builder(BroadcastDriver driver) {
             this.driver = Objects.requireNonNull(driver, "driver");
@@ -207,6 +252,28 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
                 throw new IllegalArgumentException("closeTimeout must not be negative: " + timeout);
             }
             this.closeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Where the windows of {@link DriverBroadcaster#buffer buffers} end: one task per window
+         * with something pending, none while idle. By default a daemon thread,
+         * {@code broadcast-timer}, started on first use and stopped when the broadcaster closes;
+         * a scheduler given here belongs to the caller and is not stopped. Tests give a manual
+         * scheduler to move time by hand.
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * The clock buffers read when a window opens and ends, so a scheduler that fires early
+         * never cuts a window short; the system clock by default. Give the clock a manual
+         * scheduler runs on.
+         */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

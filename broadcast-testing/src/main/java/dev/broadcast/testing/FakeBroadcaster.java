@@ -3,6 +3,8 @@ package dev.broadcast.testing;
 import dev.broadcast.BroadcastReceipt;
 import dev.broadcast.Broadcaster;
 import dev.broadcast.Channel;
+import dev.broadcast.ConflatingBuffer;
+import dev.broadcast.OutputBuffer;
 import dev.broadcast.PendingBroadcast;
 import dev.broadcast.core.BroadcastDriver;
 import dev.broadcast.core.Broadcasters;
@@ -35,6 +37,9 @@ import org.opentest4j.AssertionFailedError;
  * before {@code broadcast} returns; for broadcasts made on other threads use
  * {@link #awaitDispatched(Class, Duration)}. Failed assertions throw opentest4j's
  * {@link AssertionFailedError} with expected and actual values and the list of what was dispatched.
+ * Batches of {@link #buffer buffers} and {@link #conflate conflating buffers} are recorded as
+ * anonymous broadcasts when they are sent: at once on {@code flush()}, {@code close()} or a priority
+ * append, else when the window ends on a daemon timer thread.
  * Thread-safe.
  */
 public final class FakeBroadcaster implements Broadcaster {
@@ -71,6 +76,16 @@ public final class FakeBroadcaster implements Broadcaster {
     @Override
     public PendingBroadcast on(Collection<? extends Channel> channels) {
         return delegate.on(channels);
+    }
+
+    @Override
+    public OutputBuffer buffer(Channel channel, String event) {
+        return delegate.buffer(channel, event);
+    }
+
+    @Override
+    public ConflatingBuffer conflate(Channel channel, String event) {
+        return delegate.conflate(channel, event);
     }
 
     // ---- queries -------------------------------------------------------------------------------

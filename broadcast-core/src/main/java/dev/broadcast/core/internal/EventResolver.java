@@ -206,6 +206,24 @@ public final class EventResolver {
         }
     }
 
+    /**
+     * Checks the event name of a throttled buffer as an anonymous broadcast's.
+     *
+     * @throws IllegalArgumentException if it is null, empty or longer than 200 characters
+     */
+    public static String checkBufferEventName(String name) {
+        return checkName(name, "a buffer");
+    }
+
+    /**
+     * Serializes a payload as every broadcast's is (Jackson, ISO-8601 time types).
+     *
+     * @throws IllegalArgumentException if Jackson cannot write it; the message names {@code of}
+     */
+    public static String payloadJson(Object payload, String of) {
+        return json(payload, of);
+    }
+
     private static String checkName(String name, String of) {
         if (name == null) {
             throw new IllegalArgumentException("The event name of " + of + " is null");

@@ -1,0 +1,100 @@
+package dev.broadcast.core.internal;
+
+import dev.broadcast.Channel;
+import dev.broadcast.ConflatingBuffer;
+import dev.broadcast.OutputBuffer;
+import dev.broadcast.core.ResolvedBroadcast;
+import dev.broadcast.core.Scheduler;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the throttled buffers of one broadcaster share: its dispatcher, its scheduler (given, or a
+ * {@link DaemonScheduler} made on first use and shut down on close), its clock, and the set of
+ * buffers that have something pending, so that closing the broadcaster sends it. Idle buffers are
+ * not referenced from here and can be collected.
+ */
+public final class Buffers {
+
+    private final Dispatcher dispatcher;
+    private final Scheduler givenScheduler;
+    private final InstantSource clock;
+    private final Set<WindowedOutput> pending = ConcurrentHashMap.newKeySet();
+    private DaemonScheduler ownScheduler;
+    private volatile boolean closed;
+
+    /** @param scheduler where windows end; null for a daemon scheduler owned by this object */
+    public Buffers(Dispatcher dispatcher, Scheduler scheduler, InstantSource clock) {
+        this.dispatcher = dispatcher;
+        this.givenScheduler = scheduler;
+        this.clock = clock;
+    }
+
+    public OutputBuffer buffer(Channel channel, String event, String exceptSocketId) {
+        check(channel, event);
+        return new ThrottledBuffer(this, channel, event, exceptSocketId);
+    }
+
+    public ConflatingBuffer conflate(Channel channel, String event, String exceptSocketId) {
+        check(channel, event);
+        return new ConflatingOutput(this, channel, event, exceptSocketId);
+    }
+
+    private void check(Channel channel, String event) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(event, "event");
+        EventResolver.checkBufferEventName(event);
+        if (closed) {
+            throw new IllegalStateException("The broadcaster is closed; no buffer for event " + event);
+        }
+    }
+
+    /**
+     * Sends what every buffer has pending, refuses later appends, and stops the owned scheduler.
+     * Called by the broadcaster before its dispatcher closes, so the batches are still delivered.
+     */
+    public void close() {
+        closed = true;
+        for (WindowedOutput output : List.copyOf(pending)) {
+            output.flushOnBroadcasterClose();
+        }
+        synchronized (this) {
+            if (ownScheduler != null) {
+                ownScheduler.shutdown();
+            }
+        }
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    InstantSource clock() {
+        return clock;
+    }
+
+    synchronized Scheduler scheduler() {
+        if (givenScheduler != null) {
+            return givenScheduler;
+        }
+        if (ownScheduler == null) {
+            ownScheduler = new DaemonScheduler();
+        }
+        return ownScheduler;
+    }
+
+    void pending(WindowedOutput output, boolean hasPending) {
+        if (hasPending) {
+            pending.add(output);
+        } else {
+            pending.remove(output);
+        }
+    }
+
+    void submit(ResolvedBroadcast batch) {
+        dispatcher.submit(batch); // failures complete the stage exceptionally and are logged there
+    }
+}

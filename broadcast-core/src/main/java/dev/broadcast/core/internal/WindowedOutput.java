@@ -1,0 +1,206 @@
+package dev.broadcast.core.internal;
+
+import dev.broadcast.Channel;
+import dev.broadcast.OutputBuffer;
+import dev.broadcast.core.DriverBroadcaster;
+import dev.broadcast.core.ResolvedBroadcast;
+import dev.broadcast.core.Scheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The window mechanics shared by {@link ThrottledBuffer} and {@link ConflatingOutput}.
+ *
+ * <p>Locks: {@code this} guards what is pending and the window state, and is held only briefly
+ * (appends never wait for an encode or a driver); {@code emitLock} is held while one batch is taken,
+ * encoded and handed to the dispatcher, so batches from racing flushes (the timer thread and a
+ * caller) reach the dispatcher in the order they were taken. Order is always emitLock, then this.
+ *
+ * <p>Timers: the first add while nothing is pending schedules exactly one task at the window's end;
+ * any emit ends the window, cancels it and bumps {@code generation}, so a task that was already
+ * running when it was cancelled finds its generation stale and does nothing.
+ */
+public abstract class WindowedOutput {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverBroadcaster.class);
+
+    final Buffers buffers;
+    final Channel channel;
+    final String event;
+    private final String exceptSocketId;
+    private final String description;
+    private final Object emitLock = new Object();
+    private final AtomicLong encodes = new AtomicLong();
+
+    private Duration window = OutputBuffer.DEFAULT_WINDOW;
+    private boolean started;
+    private boolean closed;
+    private long generation;
+    private Scheduler.Cancellable timer;
+    private Instant windowEnd;
+
+    WindowedOutput(Buffers buffers, Channel channel, String event, String exceptSocketId, String kind) {
+        this.buffers = buffers;
+        this.channel = channel;
+        this.event = event;
+        this.exceptSocketId = exceptSocketId;
+        this.description = "the " + kind + " for event '" + event + "' on " + channel.name();
+    }
+
+    /** How many payloads this buffer encoded to JSON: one per batch sent, whatever the subscriber count. */
+    public long encodes() {
+        return encodes.get();
+    }
+
+    /** Whether something waits to be sent; called holding {@code this}. */
+    abstract boolean hasPending();
+
+    /** The payload of what is pending, which is then forgotten; called holding {@code this}, when {@link #hasPending()}. */
+    abstract Object takePayload();
+
+    final void setWindow(Duration newWindow) {
+        Objects.requireNonNull(newWindow, "window");
+        if (newWindow.isZero() || newWindow.isNegative()) {
+            throw new IllegalArgumentException("The window of " + description + " must be positive: " + newWindow);
+        }
+        synchronized (this) {
+            checkConfigurable("window");
+            this.window = newWindow;
+        }
+    }
+
+    /** Called holding {@code this} before a setting changes. */
+    final void checkConfigurable(String setting) {
+        if (closed) {
+            throw new IllegalStateException("Cannot set the " + setting + " of " + description + ": it is closed");
+        }
+        if (started) {
+            throw new IllegalStateException("Cannot set the " + setting + " of " + description
+                    + " after the first append: configure it before adding anything");
+        }
+    }
+
+    /** Called holding {@code this} before something is added. */
+    final void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("Cannot add to " + description + ": it is closed");
+        }
+        if (buffers.closed()) {
+            throw new IllegalStateException("Cannot add to " + description + ": the broadcaster is closed");
+        }
+    }
+
+    /**
+     * Called holding {@code this} after something was added: opens a window if none is open.
+     *
+     * @return false if the scheduler refused the task (it was shut down as the broadcaster closed);
+     *         the caller then emits at once, outside the lock
+     */
+    final boolean added() {
+        started = true;
+        if (timer != null) {
+            return true;
+        }
+        buffers.pending(this, true);
+        windowEnd = buffers.clock().instant().plus(window);
+        return arm(window);
+    }
+
+    private boolean arm(Duration delay) {
+        long mine = generation;
+        try {
+            timer = buffers.scheduler().schedule(() -> onTimer(mine), delay);
+            return true;
+        } catch (RuntimeException rejected) {
+            timer = null;
+            return false;
+        }
+    }
+
+    private void onTimer(long mine) {
+        synchronized (emitLock) {
+            synchronized (this) {
+                if (mine != generation) {
+                    return; // cancelled while it was starting: an emit already took the window
+                }
+                Instant now = buffers.clock().instant();
+                if (now.isBefore(windowEnd) && arm(Duration.between(now, windowEnd))) {
+                    return; // the scheduler fired early; a window is never cut short
+                }
+            }
+            emit(false);
+        }
+    }
+
+    /** {@code appendPriority}: {@code add} runs holding {@code this}, then the batch goes at once with it. */
+    final void addAndEmit(Runnable add) {
+        synchronized (emitLock) {
+            synchronized (this) {
+                checkOpen();
+                add.run();
+                started = true;
+            }
+            emit(true);
+        }
+    }
+
+    final void flushNow() {
+        emit(true);
+    }
+
+    final void closeNow() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        emit(true);
+    }
+
+    /** The broadcaster is closing: send what is pending while its dispatcher still accepts it. */
+    final void flushOnBroadcasterClose() {
+        emit(false);
+    }
+
+    /**
+     * Takes what is pending, encodes it once and hands it to the dispatcher as one queued
+     * anonymous broadcast; ends the window.
+     *
+     * @param throwing throw a payload Jackson cannot write at the caller (it is logged either way)
+     */
+    final void emit(boolean throwing) {
+        synchronized (emitLock) {
+            Object payload;
+            synchronized (this) {
+                generation++;
+                if (timer != null) {
+                    timer.cancel();
+                    timer = null;
+                }
+                buffers.pending(this, false);
+                if (!hasPending()) {
+                    return;
+                }
+                payload = takePayload();
+            }
+            String json;
+            try {
+                json = EventResolver.payloadJson(payload, description);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("A batch of {} was not sent: {}", description, e.getMessage());
+                if (throwing) {
+                    throw e;
+                }
+                return;
+            }
+            encodes.incrementAndGet();
+            buffers.submit(new ResolvedBroadcast(null, event, List.of(channel), json, exceptSocketId, false));
+        }
+    }
+}
