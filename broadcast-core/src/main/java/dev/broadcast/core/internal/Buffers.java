@@ -6,10 +6,11 @@ import dev.broadcast.OutputBuffer;
 import dev.broadcast.core.ResolvedBroadcast;
 import dev.broadcast.core.Scheduler;
 import java.time.InstantSource;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the throttled buffers of one broadcaster share: its dispatcher, its scheduler (given, or a
@@ -22,7 +23,8 @@ public final class Buffers {
     private final Dispatcher dispatcher;
     private final Scheduler givenScheduler;
     private final InstantSource clock;
-    private final Set<WindowedOutput> pending = ConcurrentHashMap.newKeySet();
+    /** In the order they got something pending, so closing sends their batches in that order. */
+    private final Set<WindowedOutput> pending = Collections.synchronizedSet(new LinkedHashSet<>());
     private DaemonScheduler ownScheduler;
     private volatile boolean closed;
 
@@ -58,7 +60,11 @@ public final class Buffers {
      */
     public void close() {
         closed = true;
-        for (WindowedOutput output : List.copyOf(pending)) {
+        List<WindowedOutput> waiting;
+        synchronized (pending) {
+            waiting = List.copyOf(pending);
+        }
+        for (WindowedOutput output : waiting) {
             output.flushOnBroadcasterClose();
         }
         synchronized (this) {
