@@ -26,15 +26,7 @@ final class ConflatingOutput extends WindowedOutput implements ConflatingBuffer 
     public void put(String key, Object value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        boolean armed;
-        synchronized (this) {
-            checkOpen();
-            values.put(key, value); // replacing keeps the key's first-put position
-            armed = added();
-        }
-        if (!armed) {
-            emit(false);
-        }
+        addInWindow(() -> values.put(key, value)); // replacing keeps the key's first-put position
     }
 
     @Override

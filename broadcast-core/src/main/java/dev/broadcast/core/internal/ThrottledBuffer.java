@@ -41,15 +41,7 @@ final class ThrottledBuffer extends WindowedOutput implements OutputBuffer {
     @Override
     public void append(Object line) {
         Objects.requireNonNull(line, "line");
-        boolean armed;
-        synchronized (this) {
-            checkOpen();
-            add(line);
-            armed = added();
-        }
-        if (!armed) {
-            emit(false);
-        }
+        addInWindow(() -> add(line));
     }
 
     @Override

@@ -101,7 +101,7 @@ public abstract class WindowedOutput {
      * @return false if the scheduler refused the task (it was shut down as the broadcaster closed);
      *         the caller then emits at once, outside the lock
      */
-    final boolean added() {
+    private boolean added() {
         started = true;
         if (timer != null) {
             return true;
@@ -138,6 +138,22 @@ public abstract class WindowedOutput {
     }
 
     /** {@code appendPriority}: {@code add} runs holding {@code this}, then the batch goes at once with it. */
+    /**
+     * Adds under this buffer's lock and opens a window if none is open; when no timer could be
+     * scheduled, sends at once rather than hold the line.
+     */
+    final void addInWindow(Runnable add) {
+        boolean armed;
+        synchronized (this) {
+            checkOpen();
+            add.run();
+            armed = added();
+        }
+        if (!armed) {
+            emit(false);
+        }
+    }
+
     final void addAndEmit(Runnable add) {
         synchronized (emitLock) {
             synchronized (this) {
