@@ -5,11 +5,15 @@ import java.util.List;
 /** The standalone server jar in a child process, with client events and a webhook URL. */
 final class StandaloneTarget implements Target {
 
+    private final String name;
     private final ServerProcess server;
     private final SignedApi api;
 
-    StandaloneTarget(int webhookPort) {
-        this.server = ServerProcess.start("server", List.of(
+    /** @param transport the server's {@code --transport}: {@code netty} or {@code tyrus} */
+    StandaloneTarget(int webhookPort, String transport) {
+        this.name = "server-" + transport;
+        this.server = ServerProcess.start(name, List.of(
+                "--transport", transport,
                 "--client-events", "true",
                 "--webhook-url", "http://127.0.0.1:" + webhookPort + "/hooks"));
         this.api = new SignedApi(host(), server.port());
@@ -17,7 +21,7 @@ final class StandaloneTarget implements Target {
 
     @Override
     public String name() {
-        return "server";
+        return name;
     }
 
     @Override

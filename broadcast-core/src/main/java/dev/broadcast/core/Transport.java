@@ -20,8 +20,9 @@ public interface Transport {
     void send(String frame, SendCallback done);
 
     /**
-     * Closes the connection with a WebSocket close code and a reason of at most 123 UTF-8 bytes.
-     * Called at most once per connection by the engine; must not throw.
+     * Closes the connection with a WebSocket close code and a reason; the engine keeps the reason
+     * within the 123 UTF-8 bytes a close frame can carry. Called at most once per connection by
+     * the engine; must not throw.
      */
     void close(int code, String reason);
 

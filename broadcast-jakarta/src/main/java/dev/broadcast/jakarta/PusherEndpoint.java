@@ -14,7 +14,6 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -115,24 +114,12 @@ public final class PusherEndpoint extends Endpoint {
         @Override
         public void close(int code, String reason) {
             try {
-                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), truncate(reason)));
+                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
             } catch (IOException | RuntimeException e) {
                 LOG.debug("close failed", e);
             }
         }
 
-        /** Close reasons may carry at most 123 UTF-8 bytes. */
-        private static String truncate(String reason) {
-            byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length <= 123) {
-                return reason;
-            }
-            String cut = new String(bytes, 0, 123, StandardCharsets.UTF_8);
-            while (cut.getBytes(StandardCharsets.UTF_8).length > 123 || cut.endsWith("\uFFFD")) {
-                cut = cut.substring(0, cut.length() - 1);
-            }
-            return cut;
-        }
     }
 
     /**

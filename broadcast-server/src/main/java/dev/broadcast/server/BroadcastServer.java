@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The standalone server: a {@link BroadcastHub} behind the Jakarta endpoint on Tyrus/Grizzly,
- * with the Pusher HTTP API and {@code GET /up} on the same port.
+ * The standalone server: a {@link BroadcastHub} with the Pusher WebSocket endpoint, the Pusher
+ * HTTP API and {@code GET /up} on one port. It runs on its own Netty transport, which writes all
+ * frames waiting for a connection in one system call; {@link ServerOptions.TransportKind#TYRUS}
+ * runs the portable Jakarta endpoint on Tyrus/Grizzly instead.
  *
  * <p>{@code java -jar broadcast-server.jar --help} lists the options. Embedded use:
  * {@code try (BroadcastServer server = BroadcastServer.start(options)) { … server.port() … }}.
@@ -16,9 +18,9 @@ import java.util.concurrent.CountDownLatch;
 public final class BroadcastServer implements AutoCloseable {
 
     private final BroadcastHub hub;
-    private final GrizzlyContainer container;
+    private final ServerTransport container;
 
-    private BroadcastServer(BroadcastHub hub, GrizzlyContainer container) {
+    private BroadcastServer(BroadcastHub hub, ServerTransport container) {
         this.hub = hub;
         this.container = container;
     }
@@ -32,14 +34,23 @@ public final class BroadcastServer implements AutoCloseable {
         BroadcastHub.Builder builder = BroadcastHub.builder();
         options.apps().forEach(builder::app);
         BroadcastHub hub = builder.build();
-        GrizzlyContainer container = new GrizzlyContainer(hub);
         try {
-            container.start(options.host(), options.port(), PusherEndpoint.config(hub, ""));
+            return new BroadcastServer(hub, switch (options.transport()) {
+                case NETTY -> {
+                    NettyServer netty = new NettyServer(hub, Runtime.getRuntime().availableProcessors());
+                    netty.start(options.host(), options.port());
+                    yield netty;
+                }
+                case TYRUS -> {
+                    GrizzlyContainer tyrus = new GrizzlyContainer(hub);
+                    tyrus.start(options.host(), options.port(), PusherEndpoint.config(hub, ""));
+                    yield tyrus;
+                }
+            });
         } catch (IOException | RuntimeException e) {
             hub.close();
             throw e;
         }
-        return new BroadcastServer(hub, container);
     }
 
     /** The port actually bound (useful with port 0). */
@@ -91,7 +102,8 @@ public final class BroadcastServer implements AutoCloseable {
             server.close();
             stopped.countDown();
         }, "broadcast-shutdown"));
-        System.out.println("broadcast-server listening on " + options.host() + ":" + server.port());
+        System.out.println("broadcast-server listening on " + options.host() + ":" + server.port()
+                + " (transport " + options.transport().name().toLowerCase(java.util.Locale.ROOT) + ")");
         for (App app : options.apps()) {
             System.out.println("  app id=" + app.id() + " key=" + app.key() + " secret=" + app.secret()
                     + " client-events=" + app.clientEvents()

@@ -28,7 +28,7 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  * container owns its HTTP server and has no place for other handlers, so this one builds the
  * server itself and plugs Tyrus's WebSocket filter in with the same add-on.
  */
-final class GrizzlyContainer extends TyrusServerContainer {
+final class GrizzlyContainer extends TyrusServerContainer implements ServerTransport {
 
     private final BroadcastHub hub;
     private final WebSocketEngine engine;
@@ -59,11 +59,13 @@ final class GrizzlyContainer extends TyrusServerContainer {
         }
     }
 
-    int port() {
+    @Override
+    public int port() {
         return listener.getPort();
     }
 
-    void stop(boolean drainCloses) {
+    @Override
+    public void stop(boolean drainCloses) {
         if (server == null) {
             return;
         }

@@ -23,8 +23,22 @@ import java.util.Map;
  * @param port  the port; 0 picks a free one
  * @param apps  the apps to host
  * @param help  whether {@code --help} was asked for
+ * @param transport what serves the connections
  */
-public record ServerOptions(String host, int port, List<App> apps, boolean help) {
+public record ServerOptions(String host, int port, List<App> apps, boolean help, TransportKind transport) {
+
+    /** What serves the connections. */
+    public enum TransportKind {
+        /** The server's own Netty transport, which coalesces writes: the fast path, and the default. */
+        NETTY,
+        /** The portable Jakarta WebSocket endpoint on Tyrus/Grizzly, as it runs in any container. */
+        TYRUS
+    }
+
+    /** Options on the default transport. */
+    public ServerOptions(String host, int port, List<App> apps, boolean help) {
+        this(host, port, apps, help, TransportKind.NETTY);
+    }
 
     /** The flags, in the order {@code --help} lists them. */
     private static final Map<String, String> FLAGS = new LinkedHashMap<>();
@@ -39,6 +53,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help)
         FLAGS.put("activity-timeout", "seconds of silence before the server pings a client (default 120)");
         FLAGS.put("allowed-origins", "comma list of allowed browser origins, * for any (default *)");
         FLAGS.put("webhook-url", "URL webhooks are posted to (default none)");
+        FLAGS.put("transport", "netty|tyrus: the fast Netty transport or the Jakarta endpoint on Tyrus (default netty)");
         FLAGS.put("config", "JSON file with several apps (see docs/server.md); replaces the app-* options");
     }
 
@@ -100,7 +115,15 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help)
         int port = values.containsKey("port") ? integer("port", values.get("port"), 0, 65535)
                 : file != null && file.hasNonNull("port") ? integer("port", file.get("port").asText(), 0, 65535) : 8080;
         List<App> apps = file != null ? appsFromFile(file) : List.of(app(values));
-        return new ServerOptions(host, port, apps, false);
+        return new ServerOptions(host, port, apps, false, transport(values.getOrDefault("transport", "netty")));
+    }
+
+    private static TransportKind transport(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "netty" -> TransportKind.NETTY;
+            case "tyrus" -> TransportKind.TYRUS;
+            default -> throw new IllegalArgumentException("transport must be netty or tyrus: " + value);
+        };
     }
 
     private static App app(Map<String, String> values) {

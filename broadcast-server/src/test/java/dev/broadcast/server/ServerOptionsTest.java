@@ -28,6 +28,16 @@ class ServerOptionsTest {
         assertEquals(Duration.ofSeconds(120), app.activityTimeout());
         assertEquals(List.of("*"), app.allowedOrigins());
         assertTrue(app.webhooks().isEmpty());
+        assertEquals(ServerOptions.TransportKind.NETTY, options.transport());
+    }
+
+    @Test
+    void transportPicksNettyOrTheJakartaEndpointOnTyrus() {
+        assertEquals(ServerOptions.TransportKind.TYRUS,
+                ServerOptions.parse(new String[] {"--transport", "tyrus"}, Map.of()).transport());
+        assertEquals(ServerOptions.TransportKind.NETTY,
+                ServerOptions.parse(new String[0], Map.of("BROADCAST_TRANSPORT", "Netty")).transport());
+        assertMessage("transport must be netty or tyrus: jetty", "--transport", "jetty");
     }
 
     @Test

@@ -94,9 +94,28 @@ public final class ClientConnection implements Connection {
         OutboundQueue.Offer offer = outbound.enqueue(frame);
         if (offer != OutboundQueue.Offer.FULL) {
             runtime.counters.messagesOut.increment();
-            runtime.counters.bytesOut.add(frame.bytes());
+            runtime.counters.bytesOut.add(frame.size());
         }
         return offer;
+    }
+
+    /** A WebSocket close reason may carry at most 123 UTF-8 bytes: cut at a character boundary. */
+    static String closeReason(String reason) {
+        if (Json.utf8Length(reason) <= 123) {
+            return reason;
+        }
+        int bytes = 0;
+        int end = 0;
+        while (end < reason.length()) {
+            int cp = reason.codePointAt(end);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + size > 123) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(cp);
+        }
+        return reason.substring(0, end);
     }
 
     void startWriting() {
@@ -121,7 +140,7 @@ public final class ClientConnection implements Connection {
         release();
         outbound.finish(announce ? Frames.error(code, reason) : null, () -> {
             try {
-                transport.close(code, reason);
+                transport.close(code, closeReason(reason));
             } catch (RuntimeException e) {
                 LOG.debug("close of {} failed", socketId, e);
             }

@@ -1,7 +1,10 @@
 package dev.broadcast.core.internal;
 
+import dev.broadcast.core.CoalescingTransport;
 import dev.broadcast.core.Transport;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The frames waiting to be written to one connection: bounded in bytes, with exactly one write
@@ -14,6 +17,8 @@ import java.util.ArrayDeque;
 final class OutboundQueue {
 
     private final Transport transport;
+    /** The transport when it takes batches, else null. */
+    private final CoalescingTransport coalescing;
     private final long maxBytes;
     private final Runnable onWriteFailure;
     private final ArrayDeque<Frame> frames = new ArrayDeque<>();
@@ -28,6 +33,7 @@ final class OutboundQueue {
 
     OutboundQueue(Transport transport, long maxBytes, Runnable onWriteFailure) {
         this.transport = transport;
+        this.coalescing = transport instanceof CoalescingTransport c ? c : null;
         this.maxBytes = maxBytes;
         this.onWriteFailure = onWriteFailure;
     }
@@ -51,11 +57,11 @@ final class OutboundQueue {
             if (closed) {
                 return Offer.QUEUED;
             }
-            if (queuedBytes + frame.bytes() > maxBytes) {
+            if (queuedBytes + frame.size() > maxBytes) {
                 return Offer.FULL;
             }
             frames.add(frame);
-            queuedBytes += frame.bytes();
+            queuedBytes += frame.size();
             if (writing) {
                 return Offer.QUEUED;
             }
@@ -100,7 +106,11 @@ final class OutboundQueue {
             return;
         }
         try {
-            transport.send(last.text(), failure -> then.run());
+            if (coalescing != null) {
+                coalescing.sendAll(List.of(last.utf8()), failure -> then.run());
+            } else {
+                transport.send(last.text(), failure -> then.run());
+            }
         } catch (RuntimeException e) {
             then.run();
         }
@@ -117,22 +127,31 @@ final class OutboundQueue {
         return queuedBytes;
     }
 
-    /** Writes queued frames, one in flight; called after {@link #enqueue} answered {@link Offer#IDLE}. */
+    /**
+     * Writes queued frames, one write in flight; called after {@link #enqueue} answered
+     * {@link Offer#IDLE}. A {@link CoalescingTransport} gets everything queued (up to
+     * {@link CoalescingTransport#MAX_BATCH_BYTES}) in one write, any other transport one frame.
+     */
     void drain() {
         while (true) {
-            Frame next;
+            Object next;
             synchronized (this) {
-                next = closed ? null : frames.poll();
+                next = closed ? null : coalescing != null ? pollBatch() : pollOne();
                 if (next == null) {
                     writing = false;
                     return;
                 }
-                queuedBytes -= next.bytes();
                 inSend = true;
                 completedInSend = false;
             }
             try {
-                transport.send(next.text(), this::written);
+                if (next instanceof Frame frame) {
+                    transport.send(frame.text(), this::written);
+                } else {
+                    @SuppressWarnings("unchecked")
+                    List<byte[]> batch = (List<byte[]>) next;
+                    coalescing.sendAll(batch, this::written);
+                }
             } catch (RuntimeException e) {
                 written(e);
             }
@@ -143,6 +162,32 @@ final class OutboundQueue {
                 }
             }
         }
+    }
+
+    /** Takes the oldest queued frame; null if none. Called holding this. */
+    private Frame pollOne() {
+        Frame frame = frames.poll();
+        if (frame != null) {
+            queuedBytes -= frame.size();
+        }
+        return frame;
+    }
+
+    /** Takes queued frames up to the batch bound (at least one); null if none. Called holding this. */
+    private List<byte[]> pollBatch() {
+        if (frames.isEmpty()) {
+            return null;
+        }
+        List<byte[]> batch = new ArrayList<>(Math.min(frames.size(), 64));
+        long size = 0;
+        for (Frame f = frames.peek(); f != null
+                && (batch.isEmpty() || size + f.size() <= CoalescingTransport.MAX_BATCH_BYTES); f = frames.peek()) {
+            frames.poll();
+            size += f.size();
+            batch.add(f.utf8());
+        }
+        queuedBytes -= size;
+        return batch;
     }
 
     private void written(Throwable failure) {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.broadcast.core.CoalescingTransport;
 import dev.broadcast.core.Transport;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -163,5 +165,89 @@ class OutboundQueueTest {
         queue.offer(Frame.of("b"));
         assertEquals(List.of("a"), sent);
         assertEquals(1, failures.get());
+    }
+
+    /** Records each batch as text and keeps its completion until the test releases it. */
+    private static final class BatchRecorder implements CoalescingTransport {
+        final List<List<String>> batches = new ArrayList<>();
+        final List<SendCallback> pending = new ArrayList<>();
+        int singleSends;
+
+        @Override
+        public void sendAll(List<byte[]> frames, SendCallback done) {
+            batches.add(frames.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList());
+            pending.add(done);
+        }
+
+        @Override
+        public void send(String frame, SendCallback done) {
+            singleSends++;
+        }
+
+        @Override
+        public void close(int code, String reason) {
+        }
+
+        void completeOldest() {
+            pending.remove(0).completed(null);
+        }
+    }
+
+    @Test
+    void aCoalescingTransportGetsEverythingQueuedBehindTheWriteInFlightAsOneBatchInOrder() {
+        BatchRecorder transport = new BatchRecorder();
+        OutboundQueue queue = new OutboundQueue(transport, Long.MAX_VALUE, () -> { });
+        queue.offer(Frame.of("a"));
+        for (String f : List.of("b", "c", "d")) {
+            queue.offer(Frame.of(f));
+        }
+        assertEquals(List.of(List.of("a")), transport.batches);
+        assertEquals(3, queue.queuedBytes());
+
+        transport.completeOldest();
+        assertEquals(List.of(List.of("a"), List.of("b", "c", "d")), transport.batches);
+        assertEquals(0, queue.queuedBytes());
+        transport.completeOldest();
+        assertEquals(2, transport.batches.size(), "nothing left to write");
+        assertEquals(0, transport.singleSends);
+
+        queue.offer(Frame.of("e")); // idle again: written at once
+        assertEquals(List.of("e"), transport.batches.get(2));
+    }
+
+    @Test
+    void aBatchHoldsAtMostMaxBatchBytesUnlessOneFrameIsLarger() {
+        BatchRecorder transport = new BatchRecorder();
+        OutboundQueue queue = new OutboundQueue(transport, Long.MAX_VALUE, () -> { });
+        queue.offer(Frame.of("first"));
+        int max = CoalescingTransport.MAX_BATCH_BYTES;
+        String quarter = "q".repeat(max / 4);
+        for (int i = 0; i < 5; i++) {
+            queue.offer(Frame.of(quarter)); // four fit exactly, the fifth does not
+        }
+        String huge = "h".repeat(max + 1);
+        queue.offer(Frame.of(huge));
+
+        transport.completeOldest();
+        assertEquals(4, transport.batches.get(1).size(), "exactly MAX_BATCH_BYTES");
+        transport.completeOldest();
+        assertEquals(List.of(quarter), transport.batches.get(2), "the huge frame does not fit with it");
+        transport.completeOldest();
+        assertEquals(List.of(huge), transport.batches.get(3), "a frame over the bound goes alone");
+        transport.completeOldest();
+        assertEquals(4, transport.batches.size());
+        assertEquals(0, queue.queuedBytes());
+    }
+
+    @Test
+    void finishOnACoalescingTransportWritesTheLastFrameAsABatch() {
+        BatchRecorder transport = new BatchRecorder();
+        AtomicInteger closes = new AtomicInteger();
+        new OutboundQueue(transport, 100, () -> { }).finish(Frame.of("bye"), closes::incrementAndGet);
+        assertEquals(List.of(List.of("bye")), transport.batches);
+        assertEquals(0, closes.get(), "closes once the last frame is written");
+        transport.completeOldest();
+        assertEquals(1, closes.get());
+        assertEquals(0, transport.singleSends);
     }
 }

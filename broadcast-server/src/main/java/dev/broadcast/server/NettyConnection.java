@@ -1,0 +1,140 @@
+package dev.broadcast.server;
+
+import dev.broadcast.core.CoalescingTransport;
+import dev.broadcast.core.Connection;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Pusher connection on Netty: feeds what arrives to the engine's {@link Connection} and writes
+ * what the engine queues. Writes are coalesced: {@link #sendAll} frames every batch the engine hands
+ * over into one buffer written with one system call, and since the engine collects frames while a
+ * write is in flight, a busy connection gets many frames per write.
+ */
+final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> implements CoalescingTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NettyConnection.class);
+
+    private final Channel channel;
+    private final WebSocketServerHandshaker handshaker;
+    /** Set once the handshake is done, on the event loop, before any frame can arrive. */
+    private Connection connection;
+
+    NettyConnection(Channel channel, WebSocketServerHandshaker handshaker) {
+        this.channel = channel;
+        this.handshaker = handshaker;
+    }
+
+    void open(Connection opened) {
+        connection = opened;
+        if (!channel.isActive()) {
+            opened.closed();
+        }
+    }
+
+    // ---- inbound, on the event loop
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        Connection current = connection;
+        if (current == null) {
+            return;
+        }
+        if (frame instanceof TextWebSocketFrame text) {
+            current.receive(text.text());
+        } else if (frame instanceof PingWebSocketFrame) {
+            current.touch();
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+        } else if (frame instanceof PongWebSocketFrame) {
+            current.touch();
+        } else if (frame instanceof CloseWebSocketFrame) {
+            handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
+        } else if (frame instanceof BinaryWebSocketFrame) {
+            handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE,
+                    "Binary messages are not part of the Pusher protocol"));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Connection current = connection;
+        if (current != null) {
+            current.closed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("WebSocket error on {}", connection == null ? "?" : connection.socketId(), cause);
+        ctx.close();
+    }
+
+    // ---- outbound, called by the engine on any thread
+
+    @Override
+    public void send(String frame, SendCallback done) {
+        sendAll(List.of(frame.getBytes(StandardCharsets.UTF_8)), done);
+    }
+
+    /**
+     * Frames the batch on the connection's event loop: one buffer, one write and flush. Running it
+     * as a task (rather than on the caller's thread) spreads fan-out over the event loops and
+     * lets frames that arrive meanwhile join the next batch.
+     */
+    @Override
+    public void sendAll(List<byte[]> frames, SendCallback done) {
+        channel.eventLoop().execute(() -> {
+            int size = 0;
+            for (byte[] frame : frames) {
+                size += headerSize(frame.length) + frame.length;
+            }
+            ByteBuf out = channel.alloc().ioBuffer(size);
+            for (byte[] frame : frames) {
+                writeTextFrame(out, frame);
+            }
+            channel.writeAndFlush(out).addListener(
+                    (ChannelFutureListener) written -> done.completed(written.isSuccess() ? null : written.cause()));
+        });
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** RFC 6455 §5.2: FIN + text opcode, unmasked (server to client), 7-bit, 16-bit or 64-bit length. */
+    static void writeTextFrame(ByteBuf out, byte[] payload) {
+        int length = payload.length;
+        out.writeByte(0x81);
+        if (length < 126) {
+            out.writeByte(length);
+        } else if (length < 65_536) {
+            out.writeByte(126);
+            out.writeShort(length);
+        } else {
+            out.writeByte(127);
+            out.writeLong(length);
+        }
+        out.writeBytes(payload);
+    }
+
+    static int headerSize(int length) {
+        return length < 126 ? 2 : length < 65_536 ? 4 : 10;
+    }
+}

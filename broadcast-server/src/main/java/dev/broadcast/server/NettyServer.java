@@ -1,0 +1,235 @@
+package dev.broadcast.server;
+
+import dev.broadcast.core.ApiRequest;
+import dev.broadcast.core.ApiResponse;
+import dev.broadcast.core.BroadcastHub;
+import dev.broadcast.core.ConnectRequest;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standalone server's own transport on Netty: the Pusher WebSocket endpoint at
+ * {@code /app/{key}}, the HTTP API and {@code /up} on one port, served by one event loop per
+ * core. Its reason to exist is {@link NettyConnection}: all frames waiting for a connection go out
+ * in one write, which the Jakarta API cannot do (see docs/performance.md).
+ */
+final class NettyServer implements ServerTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NettyServer.class);
+
+    private final BroadcastHub hub;
+    private final EventLoopGroup loops;
+    /** Open WebSocket connections, so that stopping can wait for their close frames to leave. */
+    private final Set<Channel> sockets = ConcurrentHashMap.newKeySet();
+    private Channel listener;
+
+    NettyServer(BroadcastHub hub, int ioThreads) {
+        this.hub = hub;
+        this.loops = new MultiThreadIoEventLoopGroup(ioThreads,
+                new DefaultThreadFactory("broadcast-io", true), NioIoHandler.newFactory());
+    }
+
+    void start(String host, int port) throws IOException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(
+                                new HttpServerCodec(),
+                                new BodyLimit(hub),
+                                new Requests(hub, sockets));
+                    }
+                });
+        try {
+            listener = bootstrap.bind(host, port).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /**
+     * Stops accepting and, when asked, waits up to two seconds for the WebSocket connections to
+     * finish closing (each closes itself once its close frame is written); then stops the loops,
+     * which closes whatever is left.
+     */
+    @Override
+    public void stop(boolean drainCloses) {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (drainCloses && !sockets.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /**
+     * Aggregates HTTP bodies up to the hub's limit. A larger body is not read: the hub answers 413
+     * from its length alone, exactly as for the other containers.
+     */
+    private static final class BodyLimit extends HttpObjectAggregator {
+        private final BroadcastHub hub;
+
+        BodyLimit(BroadcastHub hub) {
+            super(hub.maxApiBodyBytes());
+            this.hub = hub;
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            if (oversized instanceof HttpRequest request) {
+                QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+                ApiResponse answer = hub.handle(new ApiRequest(request.method().name(), uri.path(),
+                        rawQuery(request.uri()), new byte[hub.maxApiBodyBytes() + 1]));
+                respond(ctx, answer, false);
+            } else {
+                ctx.close();
+            }
+        }
+    }
+
+    /** Routes a request: a WebSocket upgrade on {@code /app/{key}}, everything else to the HTTP API. */
+    private static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final BroadcastHub hub;
+        private final Set<Channel> sockets;
+
+        Requests(BroadcastHub hub, Set<Channel> sockets) {
+            this.hub = hub;
+            this.sockets = sockets;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (!request.decoderResult().isSuccess()) {
+                respond(ctx, new ApiResponse(400, "{\"error\":\"Malformed HTTP request\"}"), false);
+                return;
+            }
+            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            String path = uri.path();
+            if (path.startsWith("/app/") && request.method().equals(HttpMethod.GET)
+                    && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+                upgrade(ctx, request, uri);
+                return;
+            }
+            ApiResponse answer = hub.handle(new ApiRequest(request.method().name(), path, rawQuery(request.uri()),
+                    ByteBufUtil.getBytes(request.content())));
+            respond(ctx, answer, HttpUtil.isKeepAlive(request));
+        }
+
+        private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+            String key = uri.path().substring("/app/".length());
+            // let oversize messages through to the engine, which closes with 1009 and a reason;
+            // the decoder's own limit only catches what is far beyond it
+            int maxMessage = hub.appByKey(key).map(app -> app.limits().maxMessageBytes()).orElse(1024);
+            WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+                    .maxFramePayloadLength(maxMessage * 2 + 1024)
+                    .allowExtensions(false)
+                    .build();
+            String location = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + uri.path();
+            WebSocketServerHandshaker handshaker =
+                    new WebSocketServerHandshakerFactory(location, null, decoder).newHandshaker(request);
+            if (handshaker == null) {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+                return;
+            }
+            List<String> protocol = uri.parameters().get("protocol");
+            ConnectRequest connect = new ConnectRequest(key, protocol == null || protocol.isEmpty() ? null : protocol.get(0),
+                    request.headers().get(HttpHeaderNames.ORIGIN));
+            Channel channel = ctx.channel();
+            sockets.add(channel);
+            channel.closeFuture().addListener(closed -> sockets.remove(channel));
+            NettyConnection socket = new NettyConnection(channel, handshaker);
+            ctx.pipeline().replace(this, "ws-aggregator", new WebSocketFrameAggregator(maxMessage * 2 + 1024));
+            channel.pipeline().addLast("pusher", socket);
+            handshaker.handshake(channel, request).addListener((ChannelFutureListener) done -> {
+                if (done.isSuccess()) {
+                    socket.open(hub.connect(connect, socket));
+                } else {
+                    LOG.debug("WebSocket handshake failed", done.cause());
+                    channel.close();
+                }
+            });
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("HTTP connection failed", cause);
+            ctx.close();
+        }
+    }
+
+    private static String rawQuery(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? null : uri.substring(q + 1);
+    }
+
+    private static void respond(ChannelHandlerContext ctx, ApiResponse answer, boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(answer.status()),
+                Unpooled.wrappedBuffer(answer.body().getBytes(StandardCharsets.UTF_8)));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        HttpUtil.setKeepAlive(response, keepAlive);
+        var written = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}
