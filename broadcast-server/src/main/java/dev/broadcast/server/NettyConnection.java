@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Pusher connection on Netty: feeds what arrives to the engine's {@link Connection} and writes
- * what the engine queues. Writes are coalesced: {@link #sendAll} frames every batch the engine hands
- * over into one buffer written with one system call, and since the engine collects frames while a
- * write is in flight, a busy connection gets many frames per write.
+ * what the engine queues. Writes are coalesced: every batch the engine hands over is framed into one
+ * buffer and written with one system call by the event loop's {@link Flusher}, and since the engine
+ * collects frames while a write is in flight, a busy connection gets many frames per write.
  */
 final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> implements CoalescingTransport {
 
@@ -32,12 +32,17 @@ final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
 
     private final Channel channel;
     private final WebSocketServerHandshaker handshaker;
+    private final Flusher flusher;
+    /** The batch waiting for the flusher, and its callback; the engine never has two outstanding. */
+    private volatile List<byte[]> batch;
+    private volatile SendCallback batchDone;
     /** Set once the handshake is done, on the event loop, before any frame can arrive. */
     private Connection connection;
 
-    NettyConnection(Channel channel, WebSocketServerHandshaker handshaker) {
+    NettyConnection(Channel channel, WebSocketServerHandshaker handshaker, Flusher flusher) {
         this.channel = channel;
         this.handshaker = handshaker;
+        this.flusher = flusher;
     }
 
     void open(Connection opened) {
@@ -92,25 +97,30 @@ final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
         sendAll(List.of(frame.getBytes(StandardCharsets.UTF_8)), done);
     }
 
-    /**
-     * Frames the batch on the connection's event loop: one buffer, one write and flush. Running it
-     * as a task (rather than on the caller's thread) spreads fan-out over the event loops and
-     * lets frames that arrive meanwhile join the next batch.
-     */
+    /** Hands the batch to the event loop's {@link Flusher}, which writes it in its next pass. */
     @Override
     public void sendAll(List<byte[]> frames, SendCallback done) {
-        channel.eventLoop().execute(() -> {
-            int size = 0;
-            for (byte[] frame : frames) {
-                size += headerSize(frame.length) + frame.length;
-            }
-            ByteBuf out = channel.alloc().ioBuffer(size);
-            for (byte[] frame : frames) {
-                writeTextFrame(out, frame);
-            }
-            channel.writeAndFlush(out).addListener(
-                    (ChannelFutureListener) written -> done.completed(written.isSuccess() ? null : written.cause()));
-        });
+        batchDone = done;
+        batch = frames;
+        flusher.add(this);
+    }
+
+    /** Frames the waiting batch into one buffer and writes it with one flush; on the event loop. */
+    void writePending() {
+        List<byte[]> frames = batch;
+        SendCallback done = batchDone;
+        batch = null;
+        batchDone = null;
+        int size = 0;
+        for (byte[] frame : frames) {
+            size += headerSize(frame.length) + frame.length;
+        }
+        ByteBuf out = channel.alloc().ioBuffer(size);
+        for (byte[] frame : frames) {
+            writeTextFrame(out, frame);
+        }
+        channel.writeAndFlush(out).addListener(
+                (ChannelFutureListener) written -> done.completed(written.isSuccess() ? null : written.cause()));
     }
 
     @Override

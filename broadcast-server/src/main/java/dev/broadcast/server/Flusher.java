@@ -1,0 +1,57 @@
+package dev.broadcast.server;
+
+import io.netty.channel.EventLoop;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Writes the pending batches of one event loop's connections in passes: one task per pass, not one
+ * per connection or per frame. A connection whose write completes during a pass and that already has
+ * more to send joins the next pass, which runs after the loop has done its I/O (reads, accepts,
+ * HTTP requests), so writing can never starve reading. Under load, frames pile up between two passes
+ * and each connection's pile leaves in one write: the busier the server, the bigger the batches.
+ */
+final class Flusher implements Runnable {
+
+    /** Connections written per pass at most before the loop gets to do I/O again. */
+    static final int MAX_PER_PASS = 4096;
+
+    private final EventLoop loop;
+    private final Queue<NettyConnection> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    Flusher(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /** Queues a connection with a batch to write; from any thread. */
+    void add(NettyConnection connection) {
+        pending.offer(connection);
+        if (scheduled.compareAndSet(false, true)) {
+            loop.execute(this);
+        }
+    }
+
+    /** One pass, on the event loop: the connections queued when it started, at most {@link #MAX_PER_PASS}. */
+    @Override
+    public void run() {
+        int n = Math.min(pending.size(), MAX_PER_PASS);
+        for (int i = 0; i < n; i++) {
+            NettyConnection next = pending.poll();
+            if (next == null) {
+                break;
+            }
+            next.writePending();
+        }
+        if (pending.isEmpty()) {
+            scheduled.set(false);
+            if (pending.isEmpty() || !scheduled.compareAndSet(false, true)) {
+                return;
+            }
+        }
+        // a scheduled task, unlike a plain one, waits for the loop's next round of I/O
+        loop.schedule(this, 0, TimeUnit.NANOSECONDS);
+    }
+}
