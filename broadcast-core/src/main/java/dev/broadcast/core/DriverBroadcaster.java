@@ -41,6 +41,14 @@ import java.util.concurrent.CompletionStage;
  * the caller. Stages complete on the dispatcher thread, so actions chained without an executor run
  * there and should be short.
  *
+ * <p><b>Batch window</b> (opt-in, {@link Builder#batchWindow}). With a window, a queued broadcast
+ * is not handed over at once: the first one to wait opens the window, and when it ends everything
+ * that waits goes to the driver together, in submission order, in lists of up to 100
+ * ({@link BroadcastDriver#deliverAll}). This trades up to one window of latency for fewer, larger
+ * writes: the local driver writes a window's events to each subscriber back to back, which a
+ * transport that coalesces writes sends in one, and the Pusher driver sends them as
+ * {@code batch_events} requests of 10 instead of one request each. Now sends never wait.
+ *
  * <p><b>Now sends.</b> Events that implement {@link dev.broadcast.ShouldBroadcastNow} or are
  * annotated {@link dev.broadcast.BroadcastNow} are sent on the caller's thread, and
  * {@link #broadcast(Object)} returns a stage that is already complete (exceptionally, and logged,
@@ -62,14 +70,17 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
     /** The default number of queued broadcasts waiting at most. */
     public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
 
+    /** The longest {@link Builder#batchWindow batch window} a broadcaster accepts. */
+    public static final Duration MAX_BATCH_WINDOW = Duration.ofSeconds(10);
 
     private final Dispatcher dispatcher;
     private final Buffers buffers;
 
     private DriverBroadcaster(Builder builder) {
         this.dispatcher = new Dispatcher(builder.driver, builder.queueCapacity, builder.onCallerThread,
-                builder.closeTimeout);
+                builder.closeTimeout, builder.batchWindow);
         this.buffers = new Buffers(dispatcher, builder.scheduler, builder.clock);
+        dispatcher.timeWindowsWith(buffers);
     }
 
     /**
@@ -119,7 +130,8 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
     /**
      * Sends what open {@link #buffer buffers} and {@link #conflate conflating buffers} have pending
      * and refuses their later appends with {@link IllegalStateException}; stops accepting broadcasts
-     * (later ones fail with {@link BroadcastException}), delivers what is queued, waiting at most
+     * (later ones fail with {@link BroadcastException}), ends the {@link Builder#batchWindow batch
+     * window} at once, delivers what is queued or waiting in it, waiting at most
      * the close timeout (10 s by default) and failing what is left, then closes the driver and the
      * scheduler it made (never one given to the builder). Idempotent.
      */
@@ -216,6 +228,7 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private boolean onCallerThread;
         private Duration closeTimeout = Duration.ofSeconds(10);
+        private Duration batchWindow;
         private Scheduler scheduler;
         private InstantSource clock = InstantSource.system();
 
@@ -240,6 +253,10 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
          * the stage is complete when {@code broadcast} returns. They are still marked
          * {@link ResolvedBroadcast#now() now == false}, so a recording driver sees what would have
          * been queued. Meant for tests and fakes.
+         *
+         * <p>With a {@link #batchWindow batch window} the window still applies: a queued broadcast
+         * waits, and the batch is delivered on the thread that ends the window, the scheduler's
+         * (in tests, the one that advances a manual scheduler) or {@link DriverBroadcaster#close()}'s.
          */
         public Builder dispatchOnCallerThread() {
             this.onCallerThread = true;
@@ -256,9 +273,47 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
         }
 
         /**
-         * Where the windows of {@link DriverBroadcaster#buffer buffers} end: one task per window
-         * with something pending, none while idle. By default a daemon thread,
-         * {@code broadcast-timer}, started on first use and stopped when the broadcaster closes;
+         * Collects queued broadcasts for {@code window} and hands them to the driver together;
+         * by default there is no window and each queued broadcast goes to the dispatcher at once.
+         *
+         * <p>The first queued broadcast ({@link DriverBroadcaster#broadcast}, {@link PendingBroadcast#send()},
+         * batches of {@link DriverBroadcaster#buffer buffers}) to wait opens a window; it ends
+         * {@code window} later by the {@link #clock clock}, as one task on the {@link #scheduler
+         * scheduler} (no task per broadcast, none while nothing waits). Then everything waiting is
+         * handed to {@link BroadcastDriver#deliverAll} in submission order, up to 100 at a time,
+         * the rest at once after; the next queued broadcast opens a new window.
+         *
+         * <p>Why: the local driver then writes a window's events to each subscriber back to back,
+         * which a transport that coalesces writes sends in one write, and the Pusher driver sends
+         * single-channel events as {@code batch_events} requests of 10 instead of one HTTP request
+         * each. The cost is latency: a queued broadcast waits up to one window longer. Now sends
+         * ({@link dev.broadcast.ShouldBroadcastNow}, {@link dev.broadcast.BroadcastNow},
+         * {@link PendingBroadcast#sendNow()}) never wait. Stages complete when the batch was
+         * delivered (exceptionally, and logged, if it failed); waiting broadcasts count towards
+         * the {@link #queueCapacity queue capacity}; {@link DriverBroadcaster#close()} ends the
+         * window at once.
+         *
+         * @param window positive and at most {@link DriverBroadcaster#MAX_BATCH_WINDOW} (10 s);
+         *               a few milliseconds is typical
+         * @throws IllegalArgumentException if {@code window} is zero, negative or over 10 s
+         */
+        public Builder batchWindow(Duration window) {
+            Objects.requireNonNull(window, "batchWindow");
+            if (window.isZero() || window.isNegative()) {
+                throw new IllegalArgumentException("batchWindow must be positive: " + window);
+            }
+            if (window.compareTo(MAX_BATCH_WINDOW) > 0) {
+                throw new IllegalArgumentException("batchWindow must be at most " + MAX_BATCH_WINDOW + ": " + window);
+            }
+            this.batchWindow = window;
+            return this;
+        }
+
+        /**
+         * Where the windows of {@link DriverBroadcaster#buffer buffers} and the
+         * {@link #batchWindow batch window} end: one task per window with something pending,
+         * none while idle. By default a daemon thread, {@code broadcast-timer}, started on first
+         * use and stopped when the broadcaster closes;
          * a scheduler given here belongs to the caller and is not stopped. Tests give a manual
          * scheduler to move time by hand.
          */
@@ -268,9 +323,9 @@ public final class DriverBroadcaster implements Broadcaster, AutoCloseable {
         }
 
         /**
-         * The clock buffers read when a window opens and ends, so a scheduler that fires early
-         * never cuts a window short; the system clock by default. Give the clock a manual
-         * scheduler runs on.
+         * The clock buffers and the batch window read when a window opens and ends, so a
+         * scheduler that fires early never cuts a window short; the system clock by default. Give
+         * the clock a manual scheduler runs on.
          */
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");

@@ -5,7 +5,9 @@ import dev.broadcast.BroadcastReceipt;
 import dev.broadcast.core.BroadcastDriver;
 import dev.broadcast.core.DriverBroadcaster;
 import dev.broadcast.core.ResolvedBroadcast;
+import dev.broadcast.core.Scheduler;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +20,14 @@ import org.slf4j.LoggerFactory;
  * queue in order, passing everything waiting to {@link BroadcastDriver#deliverAll} at once; now
  * ones on the caller's thread. Every failure ends as a {@link BroadcastException}, logged with the
  * event name and channels (never the payload) unless the caller receives it as a throw.
+ *
+ * <p><b>Batch window</b> (opt-in). Queued broadcasts first wait in {@code waiting}; the first one
+ * to wait opens a window, which is one task on the broadcaster's scheduler (none while nothing
+ * waits). When it ends, everything waiting moves to the queue in one step under {@code this}, and
+ * {@link #run} drains under {@code this} too, so the thread never sees half a window. Without a
+ * dispatcher thread the window's end delivers the batch itself, holding {@code deliverLock} so
+ * batches reach the driver in the order they were taken. Order is always deliverLock, then this.
+ * A timer that was cancelled while starting finds {@code generation} moved on and does nothing.
  */
 public final class Dispatcher {
 
@@ -33,6 +43,9 @@ public final class Dispatcher {
     /** Queued by close(), behind everything accepted before it: the thread stops when it gets here. */
     private static final Job STOP = new Job(null, null);
 
+    /** Instead of a timer's generation: ends whatever window is open (close, a refused timer). */
+    private static final long ANY = -1;
+
     private final BroadcastDriver driver;
     private final int capacity;
     private final Duration closeTimeout;
@@ -41,14 +54,28 @@ public final class Dispatcher {
     private final Thread thread;
     private boolean closed;
 
+    /** Null: no batch window, queued broadcasts go straight to the queue. */
+    private final Duration batchWindow;
+    private final Object deliverLock = new Object();
+    private volatile Buffers timers;
+    /** Queued broadcasts waiting for the open window to end; a window is open while windowTimer is set. */
+    private List<Job> waiting = new ArrayList<>();
+    private Scheduler.Cancellable windowTimer;
+    private Instant windowEnd;
+    private long generation;
+
     /**
      * @param onCallerThread deliver queued broadcasts at once on the submitting thread (no
      *                       dispatcher thread); they keep {@code now == false}
+     * @param batchWindow    how long queued broadcasts wait to be delivered together, or null for
+     *                       not at all; needs {@link #timeWindowsWith} before the first submit
      */
-    public Dispatcher(BroadcastDriver driver, int capacity, boolean onCallerThread, Duration closeTimeout) {
+    public Dispatcher(BroadcastDriver driver, int capacity, boolean onCallerThread, Duration closeTimeout,
+            Duration batchWindow) {
         this.driver = driver;
         this.capacity = capacity;
         this.closeTimeout = closeTimeout;
+        this.batchWindow = batchWindow;
         if (onCallerThread) {
             this.thread = null;
         } else {
@@ -59,23 +86,48 @@ public final class Dispatcher {
     }
 
     /**
-     * Sends {@code broadcast}: queued, or on this thread when it is {@link ResolvedBroadcast#now()}
-     * or there is no dispatcher thread. Never throws; the stage carries the outcome.
+     * The scheduler and clock batch windows use: the broadcaster's, which its buffers hold (and
+     * stop on close). Called once, before the first submit; unused without a batch window.
+     */
+    public void timeWindowsWith(Buffers buffers) {
+        this.timers = buffers;
+    }
+
+    /**
+     * Sends {@code broadcast}: queued (after the batch window, if there is one), or on this thread
+     * when it is {@link ResolvedBroadcast#now()} or there is neither a dispatcher thread nor a
+     * batch window. Never throws; the stage carries the outcome.
      */
     public CompletableFuture<BroadcastReceipt> submit(ResolvedBroadcast broadcast) {
         CompletableFuture<BroadcastReceipt> stage = new CompletableFuture<>();
+        boolean queued = !broadcast.now() && (thread != null || batchWindow != null);
+        boolean endWindowNow = false;
         synchronized (this) {
             if (closed) {
                 return failed(broadcast, closedFailure(broadcast));
             }
-            if (thread != null && !broadcast.now()) {
-                if (queue.size() >= capacity) {
+            if (queued) {
+                if (queue.size() + waiting.size() >= capacity) {
                     return failed(broadcast, new BroadcastException("The broadcast queue is full (" + capacity
                             + " waiting); event " + broadcast.name() + " was not sent"));
                 }
-                queue.add(new Job(broadcast, stage));
-                return stage;
+                Job job = new Job(broadcast, stage);
+                if (batchWindow == null) {
+                    queue.add(job);
+                    return stage;
+                }
+                waiting.add(job);
+                if (windowTimer == null) {
+                    windowEnd = timers.clock().instant().plus(batchWindow);
+                    endWindowNow = !arm(batchWindow); // a scheduler that refuses never holds a broadcast back
+                }
             }
+        }
+        if (queued) {
+            if (endWindowNow) {
+                endWindow(ANY);
+            }
+            return stage;
         }
         try {
             stage.complete(deliver(broadcast));
@@ -101,8 +153,9 @@ public final class Dispatcher {
     }
 
     /**
-     * Stops accepting broadcasts, lets the thread deliver what is queued for at most the close
-     * timeout, fails what is left, and closes the driver. Idempotent.
+     * Stops accepting broadcasts, ends the batch window at once, lets the thread deliver what is
+     * queued for at most the close timeout, fails what is left, and closes the driver. Without a
+     * dispatcher thread, what the window held is delivered on this thread. Idempotent.
      */
     public void close() {
         synchronized (this) {
@@ -111,8 +164,12 @@ public final class Dispatcher {
             }
             closed = true;
             if (thread != null) {
+                queue.addAll(takeWaiting(ANY));
                 queue.add(STOP);
             }
+        }
+        if (thread == null) {
+            endWindow(ANY); // also waits for a batch the timer is delivering, before the driver closes
         }
         if (thread != null && thread != Thread.currentThread()) {
             try {
@@ -148,7 +205,9 @@ public final class Dispatcher {
             } catch (InterruptedException e) {
                 return; // only close() interrupts, after failing what was left
             }
-            queue.drainTo(jobs, MAX_DRAIN - 1);
+            synchronized (this) { // a window moves to the queue under this lock: take all of it
+                queue.drainTo(jobs, MAX_DRAIN - 1);
+            }
             boolean stop = jobs.removeIf(job -> job == STOP); // nothing is queued after it
             if (!jobs.isEmpty()) {
                 deliverAll(jobs);
@@ -158,6 +217,70 @@ public final class Dispatcher {
                 return;
             }
         }
+    }
+
+    /** Called holding {@code this}: schedules the end of the open window after {@code delay}. */
+    private boolean arm(Duration delay) {
+        long mine = generation;
+        try {
+            windowTimer = timers.scheduler().schedule(() -> endWindow(mine), delay);
+            return true;
+        } catch (RuntimeException rejected) { // the broadcaster's own scheduler stops as it closes
+            windowTimer = null;
+            return false;
+        }
+    }
+
+    /**
+     * Ends the window: what waits goes to the queue, or, without a dispatcher thread, to the driver
+     * on this thread, {@link #MAX_DRAIN} at a time.
+     *
+     * @param mine the generation of the timer that ends it, or {@link #ANY}
+     */
+    private void endWindow(long mine) {
+        if (thread != null) {
+            synchronized (this) {
+                queue.addAll(takeWaiting(mine));
+            }
+            return;
+        }
+        synchronized (deliverLock) {
+            List<Job> batch;
+            synchronized (this) {
+                batch = takeWaiting(mine);
+            }
+            for (int from = 0; from < batch.size(); from += MAX_DRAIN) {
+                deliverAll(batch.subList(from, Math.min(batch.size(), from + MAX_DRAIN)));
+            }
+        }
+    }
+
+    /**
+     * Called holding {@code this}: takes what waits and closes the window. Takes nothing when a
+     * timer's window already ended, or when the timer fired before the window's end by the clock
+     * (it is re-armed for the rest: a window is never cut short).
+     */
+    private List<Job> takeWaiting(long mine) {
+        if (mine != ANY) {
+            if (mine != generation) {
+                return List.of();
+            }
+            Instant now = timers.clock().instant();
+            if (now.isBefore(windowEnd) && arm(Duration.between(now, windowEnd))) {
+                return List.of();
+            }
+        }
+        generation++;
+        if (windowTimer != null) {
+            windowTimer.cancel();
+            windowTimer = null;
+        }
+        if (waiting.isEmpty()) {
+            return List.of();
+        }
+        List<Job> batch = waiting;
+        waiting = new ArrayList<>();
+        return batch;
     }
 
     private void deliverAll(List<Job> jobs) {
