@@ -101,6 +101,8 @@ public final class Buffers {
     }
 
     void submit(ResolvedBroadcast batch) {
-        dispatcher.submit(batch); // failures complete the stage exceptionally and are logged there
+        // a batch has waited for its buffer's window already; failures complete the stage
+        // exceptionally and are logged there
+        dispatcher.submitUnwindowed(batch);
     }
 }

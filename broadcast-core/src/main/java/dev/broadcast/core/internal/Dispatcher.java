@@ -99,8 +99,21 @@ public final class Dispatcher {
      * batch window. Never throws; the stage carries the outcome.
      */
     public CompletableFuture<BroadcastReceipt> submit(ResolvedBroadcast broadcast) {
+        return submit(broadcast, true);
+    }
+
+    /**
+     * Like {@link #submit(ResolvedBroadcast)}, but never held by the batch window: for what was
+     * already held by a window of its own (the batches of throttled buffers).
+     */
+    CompletableFuture<BroadcastReceipt> submitUnwindowed(ResolvedBroadcast broadcast) {
+        return submit(broadcast, false);
+    }
+
+    private CompletableFuture<BroadcastReceipt> submit(ResolvedBroadcast broadcast, boolean windowed) {
         CompletableFuture<BroadcastReceipt> stage = new CompletableFuture<>();
-        boolean queued = !broadcast.now() && (thread != null || batchWindow != null);
+        Duration window = windowed ? batchWindow : null;
+        boolean queued = !broadcast.now() && (thread != null || window != null);
         boolean endWindowNow = false;
         synchronized (this) {
             if (closed) {
@@ -112,7 +125,7 @@ public final class Dispatcher {
                             + " waiting); event " + broadcast.name() + " was not sent"));
                 }
                 Job job = new Job(broadcast, stage);
-                if (batchWindow == null) {
+                if (window == null) {
                     queue.add(job);
                     return stage;
                 }
