@@ -59,10 +59,15 @@ final class BenchHub {
 
     /** Opens {@code count} connections and subscribes each to {@code channel} with a real message. */
     static List<NoopTransport> subscribers(BroadcastHub hub, String channel, int count) {
+        return subscribers(hub, channel, count, "inlined");
+    }
+
+    /** The same with {@link NoopTransport#of transports of a kind}. */
+    static List<NoopTransport> subscribers(BroadcastHub hub, String channel, int count, String transportKind) {
         List<NoopTransport> transports = new ArrayList<>(count);
         String subscribe = subscribeMessage(channel);
         for (int i = 0; i < count; i++) {
-            NoopTransport transport = new NoopTransport();
+            NoopTransport transport = NoopTransport.of(transportKind);
             connect(hub, transport).receive(subscribe);
             transports.add(transport);
         }
