@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Flusher implements Runnable {
 
     /** Connections written per pass at most before the loop gets to do I/O again. */
-    static final int MAX_PER_PASS = 4096;
+    static final int MAX_PER_PASS = 512;
 
     private final EventLoop loop;
     private final Queue<NettyConnection> pending = new ConcurrentLinkedQueue<>();
