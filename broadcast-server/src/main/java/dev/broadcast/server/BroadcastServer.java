@@ -37,7 +37,7 @@ public final class BroadcastServer implements AutoCloseable {
         try {
             return new BroadcastServer(hub, switch (options.transport()) {
                 case NETTY -> {
-                    NettyServer netty = new NettyServer(hub, Integer.getInteger("broadcast.ioThreads", Runtime.getRuntime().availableProcessors()));
+                    NettyServer netty = new NettyServer(hub, options.ioThreads());
                     netty.start(options.host(), options.port());
                     yield netty;
                 }

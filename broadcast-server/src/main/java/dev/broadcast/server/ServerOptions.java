@@ -24,8 +24,9 @@ import java.util.Map;
  * @param apps  the apps to host
  * @param help  whether {@code --help} was asked for
  * @param transport what serves the connections
+ * @param ioThreads event loops of the Netty transport
  */
-public record ServerOptions(String host, int port, List<App> apps, boolean help, TransportKind transport) {
+public record ServerOptions(String host, int port, List<App> apps, boolean help, TransportKind transport, int ioThreads) {
 
     /** What serves the connections. */
     public enum TransportKind {
@@ -35,9 +36,13 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         TYRUS
     }
 
-    /** Options on the default transport. */
+    /** Options on the default transport with one event loop per core. */
     public ServerOptions(String host, int port, List<App> apps, boolean help) {
-        this(host, port, apps, help, TransportKind.NETTY);
+        this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads());
+    }
+
+    private static int defaultIoThreads() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** The flags, in the order {@code --help} lists them. */
@@ -54,6 +59,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         FLAGS.put("allowed-origins", "comma list of allowed browser origins, * for any (default *)");
         FLAGS.put("webhook-url", "URL webhooks are posted to (default none)");
         FLAGS.put("transport", "netty|tyrus: the fast Netty transport or the Jakarta endpoint on Tyrus (default netty)");
+        FLAGS.put("io-threads", "event loops of the netty transport (default: one per core)");
         FLAGS.put("config", "JSON file with several apps (see docs/server.md); replaces the app-* options");
     }
 
@@ -115,7 +121,9 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         int port = values.containsKey("port") ? integer("port", values.get("port"), 0, 65535)
                 : file != null && file.hasNonNull("port") ? integer("port", file.get("port").asText(), 0, 65535) : 8080;
         List<App> apps = file != null ? appsFromFile(file) : List.of(app(values));
-        return new ServerOptions(host, port, apps, false, transport(values.getOrDefault("transport", "netty")));
+        int ioThreads = values.containsKey("io-threads") ? integer("io-threads", values.get("io-threads"), 1, 1024)
+                : defaultIoThreads();
+        return new ServerOptions(host, port, apps, false, transport(values.getOrDefault("transport", "netty")), ioThreads);
     }
 
     private static TransportKind transport(String value) {

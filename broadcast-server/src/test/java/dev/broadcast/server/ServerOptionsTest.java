@@ -41,6 +41,15 @@ class ServerOptionsTest {
     }
 
     @Test
+    void ioThreadsDefaultToOnePerCoreAndAreBounded() {
+        assertEquals(Runtime.getRuntime().availableProcessors(), ServerOptions.parse(new String[0], Map.of()).ioThreads());
+        assertEquals(1, ServerOptions.parse(new String[] {"--io-threads", "1"}, Map.of()).ioThreads());
+        assertEquals(1024, ServerOptions.parse(new String[] {"--io-threads", "1024"}, Map.of()).ioThreads());
+        assertMessage("io-threads must be between 1 and 1024: 0", "--io-threads", "0");
+        assertMessage("io-threads must be between 1 and 1024: 1025", "--io-threads", "1025");
+    }
+
+    @Test
     void flagsWinOverEnvironmentVariablesOfTheSameName() {
         ServerOptions options = ServerOptions.parse(
                 new String[] {"--port=9001", "--app-key", "flag-key"},
