@@ -17,6 +17,9 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -72,15 +75,15 @@ final class NettyServer implements ServerTransport {
 
     NettyServer(BroadcastHub hub, int ioThreads) {
         this.hub = hub;
-        this.loops = new MultiThreadIoEventLoopGroup(ioThreads,
-                new DefaultThreadFactory("broadcast-io", true), NioIoHandler.newFactory());
+        this.loops = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("broadcast-io", true),
+                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         loops.forEach(loop -> flushers.put(loop, new Flusher((EventLoop) loop)));
     }
 
     void start(String host, int port) throws IOException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
-                .channel(NioServerSocketChannel.class)
+                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // the pooled allocator's thread caches beat 4.2's default adaptive one here:
