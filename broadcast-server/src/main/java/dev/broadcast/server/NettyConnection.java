@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> implements CoalescingTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyConnection.class);
+    static final int CLOSE_GRACE_SECONDS = 2;
 
     private final Channel channel;
     private final WebSocketServerHandshaker handshaker;
@@ -123,9 +125,15 @@ final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
                 (ChannelFutureListener) written -> done.completed(written.isSuccess() ? null : written.cause()));
     }
 
+    /**
+     * Sends the close frame and closes once it is written. A client that stopped reading (a slow
+     * consumer) would hold the close frame behind unread data forever, so the socket is closed
+     * regardless after {@link #CLOSE_GRACE_SECONDS}.
+     */
     @Override
     public void close(int code, String reason) {
         channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
     /** RFC 6455 §5.2: FIN + text opcode, unmasked (server to client), 7-bit, 16-bit or 64-bit length. */

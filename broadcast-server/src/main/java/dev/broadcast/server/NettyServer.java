@@ -111,6 +111,11 @@ final class NettyServer implements ServerTransport {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
+    /** WebSocket connections whose socket is still open. */
+    int openSockets() {
+        return sockets.size();
+    }
+
     /**
      * Stops accepting and, when asked, waits up to two seconds for the WebSocket connections to
      * finish closing (each closes itself once its close frame is written); then stops the loops,
