@@ -38,6 +38,15 @@ final class Histogram {
         return (long) (SUB + (idx - 128) % SUB) << shift;
     }
 
+    /** A copy, for reading while the writer goes on. */
+    Histogram copy() {
+        Histogram h = new Histogram();
+        System.arraycopy(counts, 0, h.counts, 0, counts.length);
+        h.total = total;
+        h.max = max;
+        return h;
+    }
+
     long count() {
         return total;
     }

@@ -6,67 +6,157 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Runs a scenario of docs/performance.md against the standalone server and the raw Tyrus baseline
- * in the same run and prints one table. Only S1 exists so far.
+ * Runs one scenario of docs/performance.md against its targets and prints one table:
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar dev.broadcast.benchmarks.Run S1 --subscribers 1000 --rate 100,1000 --seconds 10</pre>
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.broadcast.benchmarks.Run S1 --subscribers 1000 --rate 10,30
+ * java -cp benchmarks/target/benchmarks.jar dev.broadcast.benchmarks.Run S2|S3|S4|S5|S6|GEN [options]
+ * </pre>
+ *
+ * Progress goes to stderr, the table to stdout.
  */
 public final class Run {
 
-    /** Options; see {@link #usage()}. */
+    static final List<String> SCENARIOS = List.of("S1", "S2", "S3", "S4", "S5", "S6", "GEN");
+
+    /** Options; see {@link #usage()}. -1 / null means "the scenario's default". */
     static final class Options {
         String scenario = "S1";
-        int subscribers = 1000;
-        int[] rates = {100};
-        int seconds = 10;
-        int warmup = 3;
+        int subscribers = -1;
+        int[] rates;
+        int seconds = -1;
+        int warmup = -1;
         int grace = 5;
-        List<String> targets = List.of("server", "baseline");
+        List<String> targets;
         String serverJar = "broadcast-server/target/broadcast-server.jar";
         String heap = "1g";
         String pinServer;
         boolean inProcess;
         boolean measureHeap = true;
         boolean quiet;
-    }
+        int payload = -1;
+        int batch = 1;
+        int maxConnecting = -1;
+        int publishers = 4;
+        int groupSize = 10;
+        int windowMs = 50;
+        List<String> policies = List.of("buffer", "conflate");
+        int keys = 10;
+        int idleSeconds = 60;
+        double slowPercent = 1;
+        int slowReceiveBuffer = 4096;
+        int closeWait = 120;
+        int tickMs = 10;
+        int connectTimeout = 120;
+        int storms = 2;
+        /** Targets skipped and other remarks, printed under the table. */
+        final List<String> notes = new ArrayList<>();
 
-    /** One (target, rate) step. */
-    record Result(String target, int subscribers, int rate, long published, long expected, long received,
-                  double seconds, long p50Micros, long p99Micros, long maxMicros, long minPerReceiver,
-                  long maxPerReceiver, double serverCpu, double generatorCpu, double heapPerConnection,
-                  double connectSeconds, long publishLagMaxMicros) {
-
-        long loss() {
-            return expected - received;
+        void defaults() {
+            int subs;
+            int[] r;
+            int secs = 10;
+            int warm = 3;
+            int pay = 100;
+            int connecting = 200;
+            List<String> t = List.of("server", "jakarta", "baseline");
+            switch (scenario) {
+                case "S1" -> {
+                    subs = 1000;
+                    r = new int[] {100};
+                }
+                case "S2" -> {
+                    subs = 10_000;
+                    r = new int[] {0};
+                    t = List.of("server", "jakarta");
+                }
+                case "S3" -> {
+                    subs = 1000;
+                    r = new int[] {10_000};
+                    t = List.of("server", "jakarta");
+                }
+                case "S4" -> {
+                    subs = 10_000;
+                    r = new int[] {0};
+                }
+                case "S5" -> {
+                    subs = 10_000;
+                    r = new int[] {0};
+                    connecting = 1000;
+                }
+                case "S6" -> {
+                    subs = 1000;
+                    r = new int[] {20};
+                    pay = 4000;
+                }
+                case "GEN" -> {
+                    subs = 10_000;
+                    r = new int[] {100};
+                    secs = 5;
+                    warm = 1;
+                    t = List.of("blaster");
+                }
+                default -> throw new IllegalArgumentException("Unknown scenario " + scenario + "; known: " + SCENARIOS);
+            }
+            subscribers = subscribers < 0 ? subs : subscribers;
+            rates = rates == null ? r : rates;
+            seconds = seconds < 0 ? secs : seconds;
+            warmup = warmup < 0 ? warm : warmup;
+            payload = payload < 0 ? pay : payload;
+            maxConnecting = maxConnecting < 0 ? connecting : maxConnecting;
+            targets = targets == null ? t : targets;
         }
 
-        double deliveriesPerSecond() {
-            return received / seconds;
-        }
-
-        /** Deliveries per second of server CPU; NaN when CPU was not measured. */
-        double perCoreSecond() {
-            return serverCpu > 0 ? received / (serverCpu * seconds) : Double.NaN;
+        List<String> jvmArgs() {
+            return List.of("-Xms" + heap, "-Xmx" + heap);
         }
     }
 
     static String usage() {
         return """
-                Usage: java -cp benchmarks.jar dev.broadcast.benchmarks.Run S1 [options]
-                  --subscribers N      connections subscribed to the one public channel (default 1000)
-                  --rate R[,R...]      published messages per second, one step per rate (default 100)
-                  --seconds S          measured seconds per step (default 10)
-                  --warmup S           unmeasured seconds before each step (default 3)
+                Usage: java -cp benchmarks.jar dev.broadcast.benchmarks.Run SCENARIO [options]
+                Scenarios (docs/performance.md): S1 fan-out, S2 HTTP API throughput, S3 throttled stream,
+                S4 idle connections, S5 connect storm, S6 slow consumers, GEN load-generator cost alone.
+                Common:
+                  --subscribers N      connections (S1 1000, S2 10000, S3 1000, S4 10000, S5 10000, S6 1000, GEN 10000)
+                  --targets LIST       of server (jar, default transport), jakarta (jar --transport tyrus),
+                                       baseline (raw Tyrus loop); default server,jakarta,baseline (S2, S3: server,jakarta)
+                  --seconds S          measured seconds per step (default 10; GEN 5)
+                  --warmup S           unmeasured seconds before each step (default 3; GEN 1)
                   --grace S            max seconds to wait for stragglers after a step (default 5)
-                  --targets LIST       server,baseline (default both)
                   --server-jar PATH    default broadcast-server/target/broadcast-server.jar
                   --heap SIZE          -Xms=-Xmx of the server processes (default 1g)
                   --pin-server CPU     run servers under taskset -c CPU
-                  --no-heap            skip the jcmd heap-per-connection measurement
-                  --in-process         servers in this JVM (no CPU/heap figures; for the smoke test)
+                  --no-heap            skip jcmd heap measurements
+                  --in-process         servers in this JVM (no CPU/heap/thread figures; for the smoke test)
+                  --max-connecting M   connects in flight (default 200; S5 1000)
+                S1, S6 (fan-out on one public channel):
+                  --rate R[,R...]      messages per second, one step per rate (S1 100, S6 20)
+                  --payload B          bytes of event data (S1 100, S6 4000)
+                  --batch K            events per HTTP request, via /batch_events when K > 1 (server allows 10)
+                S2 (signed single-event triggers to personal + group channels):
+                  --rate R[,R...]      triggers per second over all publishers; 0 = as fast as they go (default 0)
+                  --publishers P       publisher threads, one keep-alive connection each (default 4)
+                  --group-size G       members per group channel (default 10)
+                  --batch K            events per request (batch_events) instead of single triggers
+                S3 (throttled stream; the producer runs in the server JVM):
+                  --rate R             appends per second (default 10000)
+                  --window-ms W        buffer window (default 50)
+                  --policy LIST        buffer,conflate (default both)
+                  --keys K             conflate keys (default 10)
+                S4: --idle-seconds S   idle period (default 60)
+                S5: --storms K         storms per server, the first on a cold server (default 2)
+                    --connect-timeout S  give up waiting for subscriptions after S seconds (default 120)
+                S6: --slow-percent P   share of subscribers that stop reading (default 1)
+                    --slow-rcvbuf B    their SO_RCVBUF (default 4096)
+                    --close-wait S     after phase B, publish on (unmeasured) for at most S seconds while
+                                       waiting for the server to drop them (default 120)
+                GEN: --rate R          messages/s to every connection (default 100); --tick-ms T write period (default 10);
+                                       the feeder runs in a child JVM unless --in-process
                 """;
     }
 
@@ -74,7 +164,7 @@ public final class Run {
         Options o = new Options();
         int i = 0;
         if (args.length > 0 && !args[0].startsWith("--")) {
-            o.scenario = args[i++];
+            o.scenario = args[i++].toUpperCase(Locale.ROOT);
         }
         for (; i < args.length; i++) {
             String a = args[i];
@@ -90,6 +180,21 @@ public final class Run {
                 case "--pin-server" -> o.pinServer = args[++i];
                 case "--no-heap" -> o.measureHeap = false;
                 case "--in-process" -> o.inProcess = true;
+                case "--payload" -> o.payload = Integer.parseInt(args[++i]);
+                case "--batch" -> o.batch = Integer.parseInt(args[++i]);
+                case "--max-connecting" -> o.maxConnecting = Integer.parseInt(args[++i]);
+                case "--publishers" -> o.publishers = Integer.parseInt(args[++i]);
+                case "--group-size" -> o.groupSize = Integer.parseInt(args[++i]);
+                case "--window-ms" -> o.windowMs = Integer.parseInt(args[++i]);
+                case "--policy" -> o.policies = List.of(args[++i].split(","));
+                case "--keys" -> o.keys = Integer.parseInt(args[++i]);
+                case "--idle-seconds" -> o.idleSeconds = Integer.parseInt(args[++i]);
+                case "--slow-percent" -> o.slowPercent = Double.parseDouble(args[++i]);
+                case "--slow-rcvbuf" -> o.slowReceiveBuffer = Integer.parseInt(args[++i]);
+                case "--close-wait" -> o.closeWait = Integer.parseInt(args[++i]);
+                case "--tick-ms" -> o.tickMs = Integer.parseInt(args[++i]);
+                case "--connect-timeout" -> o.connectTimeout = Integer.parseInt(args[++i]);
+                case "--storms" -> o.storms = Integer.parseInt(args[++i]);
                 case "--help", "-h" -> {
                     System.out.print(usage());
                     System.exit(0);
@@ -97,8 +202,9 @@ public final class Run {
                 default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + usage());
             }
         }
-        if (!o.scenario.equals("S1")) {
-            throw new IllegalArgumentException("Only S1 is implemented so far (S2-S6: see docs/performance.md)");
+        o.defaults();
+        if (o.batch < 1 || o.payload < 40) {
+            throw new IllegalArgumentException("--batch must be at least 1 and --payload at least 40");
         }
         return o;
     }
@@ -112,42 +218,173 @@ public final class Run {
             System.exit(2);
             return;
         }
-        List<Result> results = s1(o);
-        System.out.print(table(o, results));
+        Table table;
+        try {
+            table = switch (o.scenario) {
+                case "S1" -> s1Table(o, s1(o));
+                case "S2" -> ApiThroughput.table(o, ApiThroughput.run(o));
+                case "S3" -> ThrottledStream.table(o, ThrottledStream.run(o));
+                case "S4" -> Idle.table(o, Idle.run(o));
+                case "S5" -> ConnectStorm.table(o, ConnectStorm.run(o));
+                case "S6" -> SlowConsumers.table(o, SlowConsumers.run(o));
+                case "GEN" -> GeneratorCheck.table(o, GeneratorCheck.run(o));
+                default -> throw new IllegalArgumentException(o.scenario);
+            };
+        } catch (IllegalStateException e) {
+            System.err.println(o.scenario + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1); // in-process server threads must not keep the JVM alive
+            return;
+        }
+        System.out.print(table);
+        System.exit(0); // child processes were stopped; daemon threads need not linger
     }
 
-    /** S1: fan-out of 100-byte events on one public channel to N subscribers at fixed rates. */
+    // ---------------------------------------------------------------- shared by the scenarios
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    /** A fresh sequence number for a payload marker. */
+    static long nextSequence() {
+        return SEQUENCE.getAndIncrement();
+    }
+
+    /** Starts {@code target}; null (and a note) when it is unsupported by this build or jar. */
+    static Target start(Options o, Target target) throws Exception {
+        try {
+            target.start(!o.inProcess, o.jvmArgs(), o.pinServer);
+            return target;
+        } catch (Target.Unsupported e) {
+            o.notes.add(e.getMessage());
+            log(o, e.getMessage());
+            target.close();
+            return null;
+        }
+    }
+
+    /** Checks open-file limits and ephemeral ports for {@code connections} client sockets. */
+    static void requireConnections(Options o, int connections) {
+        Sys.requireEphemeralPorts(connections);
+        if (o.inProcess) {
+            Sys.requireOpenFiles(2L * connections + 400, "This JVM (load generator plus in-process server)");
+        } else {
+            Sys.requireOpenFiles(connections + 400, "Each process of this run (load generator, server)");
+        }
+    }
+
+    /** Opens and subscribes every connection of {@code config}, or fails saying how many made it. */
+    static LoadGenerator connect(Options o, Target target, LoadGenerator.Config config) throws Exception {
+        long t0 = System.nanoTime();
+        LoadGenerator gen = new LoadGenerator(config);
+        if (!gen.awaitSubscribed(o.connectTimeout, TimeUnit.SECONDS)) {
+            int subscribed = gen.subscribed();
+            int failed = gen.failed();
+            gen.close();
+            throw new IllegalStateException(target.name + ": only " + subscribed + " of " + config.connections
+                    + " subscribed (" + failed + " failed) within " + o.connectTimeout + " s");
+        }
+        log(o, String.format(Locale.ROOT, "%s: %d subscribed in %.2f s", target.name, gen.subscribed(),
+                (System.nanoTime() - t0) / 1e9));
+        return gen;
+    }
+
+    static LoadGenerator.Config config(Options o, Target target, int connections) {
+        return new LoadGenerator.Config(target.host, target.port, target.subscribePath(), connections)
+                .maxConnecting(o.maxConnecting);
+    }
+
+    static void log(Options o, String line) {
+        if (!o.quiet) {
+            System.err.println(line);
+        }
+    }
+
+    static void parkUntil(long nanoTime) {
+        long wait;
+        while ((wait = nanoTime - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+        }
+    }
+
+    /** {@code size} bytes: {@code ~T<scheduled nanoTime>~S<sequence>~} padded with x. */
+    static String payload(long scheduledNanos, long seq, int size) {
+        StringBuilder b = new StringBuilder(size).append("~T").append(scheduledNanos).append("~S").append(seq).append('~');
+        while (b.length() < size) {
+            b.append('x');
+        }
+        return b.toString();
+    }
+
+    /** 100 bytes, as {@link #payload(long, long, int)}. */
+    static String payload(long scheduledNanos, long seq) {
+        return payload(scheduledNanos, seq, 100);
+    }
+
+    static double cpuShare(OptionalLong before, OptionalLong after, double seconds) {
+        return before.isPresent() && after.isPresent() ? (after.getAsLong() - before.getAsLong()) / 1e9 / seconds : Double.NaN;
+    }
+
+    static OptionalLong selfCpu() {
+        return Sys.cpuNanos(ProcessHandle.current().pid());
+    }
+
+    // ---------------------------------------------------------------- S1 and the fan-out step S6 reuses
+
+    /** One (target, rate) step of S1. */
+    record Result(String target, int subscribers, int rate, long published, long expected, long received,
+                  double seconds, long p50Micros, long p99Micros, long maxMicros, long minPerReceiver,
+                  long maxPerReceiver, double serverCpu, double generatorCpu, double heapPerConnection,
+                  double connectSeconds, long publishLagMaxMicros, double generatorNanosPerDelivery) {
+
+        long loss() {
+            return expected - received;
+        }
+
+        double deliveriesPerSecond() {
+            return received / seconds;
+        }
+
+        /** Deliveries per second of server CPU; NaN when CPU was not measured. */
+        double perCoreSecond() {
+            return serverCpu > 0 ? received / (serverCpu * seconds) : Double.NaN;
+        }
+    }
+
+    /** What one open-loop publishing step measured. */
+    record Step(int rate, long published, long expected, long received, double seconds, Histogram latency,
+                long minPerReceiver, long maxPerReceiver, double serverCpu, double generatorCpu,
+                long lagMaxMicros, double generatorNanosPerDelivery) {
+    }
+
+    /** S1: fan-out of events on one public channel to N subscribers at fixed rates. */
     static List<Result> s1(Options o) throws Exception {
+        requireConnections(o, o.subscribers);
         List<Result> results = new ArrayList<>();
-        long[] sequence = {0};
-        for (String t : o.targets) {
-            Target target = switch (t) {
-                case "server" -> new Target.Server(o.serverJar);
-                case "baseline" -> new Target.Baseline();
-                default -> throw new IllegalArgumentException("Unknown target " + t);
-            };
-            try (target) {
-                target.start(!o.inProcess, List.of("-Xms" + o.heap, "-Xmx" + o.heap), o.pinServer);
+        for (String spec : o.targets) {
+            try (Target target = start(o, Target.of(spec, o.serverJar))) {
+                if (target == null) {
+                    continue;
+                }
                 OptionalLong heapBefore = o.measureHeap ? target.heapAfterGc() : OptionalLong.empty();
                 long connectStart = System.nanoTime();
-                try (LoadGenerator gen = new LoadGenerator(target.host, target.port, target.subscribePath(),
-                        Publisher.CHANNEL, o.subscribers);
+                try (LoadGenerator gen = connect(o, target, config(o, target, o.subscribers));
                      Publisher publisher = target.publisher()) {
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                    while (gen.subscribed() + gen.failed() < o.subscribers && System.nanoTime() < deadline) {
-                        Thread.sleep(20);
-                    }
-                    double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
-                    if (gen.subscribed() < o.subscribers) {
-                        throw new IllegalStateException(target.name + ": only " + gen.subscribed() + " of "
-                                + o.subscribers + " subscribed (" + gen.failed() + " failed)");
-                    }
-                    log(o, target.name + ": " + gen.subscribed() + " subscribed in " + fmt(connectSeconds) + " s");
+                    double connectSeconds = (gen.lastSubscribedNanos() - connectStart) / 1e9;
                     OptionalLong heapAfter = o.measureHeap ? target.heapAfterGc() : OptionalLong.empty();
                     double heapPerConnection = heapBefore.isPresent() && heapAfter.isPresent()
                             ? (heapAfter.getAsLong() - heapBefore.getAsLong()) / (double) o.subscribers : Double.NaN;
                     for (int rate : o.rates) {
-                        results.add(step(o, target, gen, publisher, rate, sequence, heapPerConnection, connectSeconds));
+                        Step s = step(o, target, gen, publisher, rate, o.subscribers);
+                        Result r = new Result(target.name, o.subscribers, rate, s.published(), s.expected(), s.received(),
+                                s.seconds(), s.latency().quantile(0.5), s.latency().quantile(0.99), s.latency().max(),
+                                s.minPerReceiver(), s.maxPerReceiver(), s.serverCpu(), s.generatorCpu(),
+                                heapPerConnection, connectSeconds, s.lagMaxMicros(), s.generatorNanosPerDelivery());
+                        log(o, String.format(Locale.ROOT, "%s rate %d: %.0f deliveries/s, p99 %s ms, loss %d",
+                                target.name, rate, r.deliveriesPerSecond(), Table.ms(r.p99Micros()), r.loss()));
+                        results.add(r);
                     }
                 }
             }
@@ -155,34 +392,40 @@ public final class Run {
         return results;
     }
 
-    private static Result step(Options o, Target target, LoadGenerator gen, Publisher publisher, int rate,
-                               long[] sequence, double heapPerConnection, double connectSeconds) throws Exception {
-        long period = 1_000_000_000L / rate;
-        long warmupCount = (long) rate * o.warmup;
-        long measureCount = (long) rate * o.seconds;
-        long first = sequence[0] + warmupCount;
-        long end = first + measureCount;
-        gen.measure(first, end);
-        long base = sequence[0];
-        sequence[0] += warmupCount + measureCount;
+    /**
+     * Publishes on {@link Publisher#CHANNEL} at {@code rate} events/s (open loop, {@code --batch}
+     * events per request) for warm-up plus the measured seconds, then waits for the deliveries.
+     * {@code receivers} is how many healthy subscribers each event should reach.
+     */
+    static Step step(Options o, Target target, LoadGenerator gen, Publisher publisher, int rate, int receivers)
+            throws Exception {
+        int batch = o.batch;
+        long period = 1_000_000_000L * batch / rate;
+        long warmupRequests = (long) Math.ceil((double) rate * o.warmup / batch);
+        long measureRequests = Math.max(1, (long) rate * o.seconds / batch);
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        long measureStart = start + warmupRequests * period;
+        long measureEnd = measureStart + measureRequests * period;
+        gen.measure(measureStart, measureEnd);
         long[] published = {0};
         long[] lagMax = {0};
         Exception[] failure = {null};
         // a publisher that falls this far behind (the server is saturated) stops: expected counts only what was sent
-        long sendDeadline = start + (warmupCount + measureCount) * period + TimeUnit.SECONDS.toNanos(o.grace);
+        long sendDeadline = measureEnd + TimeUnit.SECONDS.toNanos(o.grace);
         Thread sender = new Thread(() -> {
+            String[] channels = new String[batch];
+            Arrays.fill(channels, Publisher.CHANNEL);
+            String[] data = new String[batch];
             try {
-                for (long i = 0; i < warmupCount + measureCount && System.nanoTime() < sendDeadline; i++) {
+                for (long i = 0; i < warmupRequests + measureRequests && System.nanoTime() < sendDeadline; i++) {
                     long scheduled = start + i * period;
-                    long wait;
-                    while ((wait = scheduled - System.nanoTime()) > 0) {
-                        LockSupport.parkNanos(wait);
+                    parkUntil(scheduled);
+                    for (int k = 0; k < batch; k++) {
+                        data[k] = payload(scheduled, nextSequence(), o.payload);
                     }
-                    long seq = base + i;
                     lagMax[0] = Math.max(lagMax[0], (System.nanoTime() - scheduled) / 1000);
-                    if (publisher.publish(payload(scheduled, seq)) && seq >= first) {
-                        published[0]++;
+                    if (publisher.publish(channels, data, batch) && scheduled >= measureStart) {
+                        published[0] += batch;
                     }
                 }
             } catch (Exception e) {
@@ -190,105 +433,68 @@ public final class Run {
             }
         }, "publisher");
         sender.start();
-        long measureStart = start + warmupCount * period;
-        while (System.nanoTime() < measureStart) {
-            LockSupport.parkNanos(measureStart - System.nanoTime());
-        }
+        parkUntil(measureStart);
         OptionalLong cpu0 = target.cpuNanos();
-        OptionalLong gen0 = Target.cpuNanosOf(ProcessHandle.current().pid());
+        OptionalLong gen0 = selfCpu();
+        long genThread0 = gen.threadCpuNanos();
+        long all0 = gen.allDeliveries();
         sender.join();
         if (failure[0] != null) {
             throw failure[0];
         }
-        long expected = published[0] * o.subscribers;
+        long expected = published[0] * receivers;
         long graceEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.grace);
         while (gen.measuredReceived() < expected && System.nanoTime() < graceEnd) {
             Thread.sleep(5);
         }
         long stepEnd = System.nanoTime();
         OptionalLong cpu1 = target.cpuNanos();
-        OptionalLong gen1 = Target.cpuNanosOf(ProcessHandle.current().pid());
-        long measureEnd = measureStart + measureCount * period;
+        OptionalLong gen1 = selfCpu();
+        long genThread1 = gen.threadCpuNanos();
+        long all1 = gen.allDeliveries();
         // delivered/s over the measured window, or longer when deliveries arrived after it (backlog)
-        long last = gen.lastMeasuredReceiveNanos();
-        double seconds = Math.max(measureEnd, last) - measureStart;
-        seconds /= 1e9;
+        double seconds = (Math.max(measureEnd, gen.lastMeasuredReceiveNanos()) - measureStart) / 1e9;
         double window = (stepEnd - measureStart) / 1e9;
-        double serverCpu = cpu0.isPresent() && cpu1.isPresent()
-                ? (cpu1.getAsLong() - cpu0.getAsLong()) / 1e9 / window : Double.NaN;
-        double genCpu = gen0.isPresent() && gen1.isPresent()
-                ? (gen1.getAsLong() - gen0.getAsLong()) / 1e9 / window : Double.NaN;
-        // CPU is a fraction of one core over [measureStart, stepEnd]; per-core-s uses the same window
-        Histogram h = gen.histogram();
+        double serverCpu = cpuShare(cpu0, cpu1, window);
+        double genCpu = cpuShare(gen0, gen1, window);
         long[] perReceiver = gen.perReceiverMinMax();
-        Result r = new Result(target.name, o.subscribers, rate, published[0], expected, gen.measuredReceived(),
-                seconds, h.quantile(0.5), h.quantile(0.99), h.max(), perReceiver[0], perReceiver[1],
-                serverCpu * window / seconds, genCpu, heapPerConnection, connectSeconds, lagMax[0]);
-        log(o, String.format(Locale.ROOT, "%s rate %d: %.0f deliveries/s, p99 %s ms, loss %d",
-                target.name, rate, r.deliveriesPerSecond(), ms(r.p99Micros()), r.loss()));
-        return r;
+        // CPU is a fraction of one core over [measureStart, stepEnd]; rescaled to the delivery window
+        return new Step(rate, published[0], expected, gen.measuredReceived(), seconds, gen.histogram(),
+                perReceiver[0], perReceiver[1], serverCpu * window / seconds, genCpu, lagMax[0],
+                all1 > all0 ? (double) (genThread1 - genThread0) / (all1 - all0) : Double.NaN);
     }
 
-    /** 100 bytes: {@code ~T<scheduled nanoTime>~S<sequence>~} padded with x. */
-    static String payload(long scheduledNanos, long seq) {
-        StringBuilder b = new StringBuilder(100).append("~T").append(scheduledNanos).append("~S").append(seq).append('~');
-        while (b.length() < 100) {
-            b.append('x');
-        }
-        return b.toString();
-    }
-
-    static String table(Options o, List<Result> results) {
-        StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%nS1 fan-out: 1 public channel, 100-byte payload, %d subscribers, %d s measured"
-                + " after %d s warm-up per step%s%n", o.subscribers, o.seconds, o.warmup, o.inProcess ? " (in-process)" : ""));
-        String head = String.format(Locale.ROOT, "%-16s %6s %10s %11s %8s %8s %8s %8s %9s %8s %10s %9s %8s %8s%n",
-                "target", "rate/s", "offered/s", "delivered/s", "p50 ms", "p99 ms", "max ms", "loss",
-                "srv CPU%", "gen CPU%", "deliv/core-s", "heap/conn", "x base", "p99 x");
-        out.append(head);
+    static Table s1Table(Options o, List<Result> results) {
+        Table t = new Table(String.format(Locale.ROOT, "S1 fan-out: 1 public channel, %d-byte payload%s, %d subscribers,"
+                        + " %d s measured after %d s warm-up per step%s", o.payload,
+                        o.batch > 1 ? ", " + o.batch + " events per request" : "", o.subscribers, o.seconds, o.warmup,
+                        o.inProcess ? " (in-process)" : ""),
+                "target", "rate/s", "offered/s", "delivered/s", "p50 ms", "p99 ms", "max ms", "loss", "srv CPU%",
+                "gen CPU%", "gen ns/dlv", "deliv/core-s", "heap/conn", "x base", "p99 x");
         for (Result r : results) {
             Result base = results.stream().filter(b -> b.target().equals("tyrus-baseline") && b.rate() == r.rate())
                     .findFirst().orElse(null);
-            String ratio = base == null ? "n/a" : fmt(r.perCoreSecond() / base.perCoreSecond());
+            String ratio = base == null ? "n/a" : Table.fmt(r.perCoreSecond() / base.perCoreSecond());
             if (base != null && Double.isNaN(r.perCoreSecond())) {
-                ratio = fmt(r.deliveriesPerSecond() / base.deliveriesPerSecond()) + "*";
+                ratio = Table.fmt(r.deliveriesPerSecond() / base.deliveriesPerSecond()) + "*";
             }
-            String p99ratio = base == null || base.p99Micros() <= 0 ? "n/a" : fmt((double) r.p99Micros() / base.p99Micros());
-            out.append(String.format(Locale.ROOT, "%-16s %6d %10d %11.0f %8s %8s %8s %8d %9s %8s %10s %9s %8s %8s%n",
-                    r.target(), r.rate(), (long) r.rate() * r.subscribers(), r.deliveriesPerSecond(),
-                    ms(r.p50Micros()), ms(r.p99Micros()), ms(r.maxMicros()), r.loss(),
-                    pct(r.serverCpu()), pct(r.generatorCpu()),
-                    Double.isNaN(r.perCoreSecond()) ? "n/a" : String.format(Locale.ROOT, "%.0f", r.perCoreSecond()),
-                    Double.isNaN(r.heapPerConnection()) ? "n/a" : String.format(Locale.ROOT, "%.1f KB", r.heapPerConnection() / 1024),
-                    ratio, p99ratio));
+            String p99ratio = base == null || base.p99Micros() <= 0 ? "n/a" : Table.fmt((double) r.p99Micros() / base.p99Micros());
+            t.row(r.target(), r.rate(), (long) r.rate() * r.subscribers(), Table.num(r.deliveriesPerSecond()),
+                    Table.ms(r.p50Micros()), Table.ms(r.p99Micros()), Table.ms(r.maxMicros()), r.loss(),
+                    Table.pct(r.serverCpu()), Table.pct(r.generatorCpu()), Table.num(r.generatorNanosPerDelivery()),
+                    Table.num(r.perCoreSecond()), Table.kb(r.heapPerConnection()), ratio, p99ratio);
         }
-        out.append("x base = deliveries per server-core-second relative to tyrus-baseline at the same rate"
-                + " (* = delivered/s ratio, CPU not measured); p99 x = p99 relative to tyrus-baseline.\n");
+        t.footer("x base = deliveries per server-core-second relative to tyrus-baseline at the same rate"
+                + " (* = delivered/s ratio, CPU not measured); p99 x = p99 relative to tyrus-baseline;"
+                + " gen ns/dlv = load-generator thread CPU per delivery.");
         for (Result r : results) {
-            out.append(String.format(Locale.ROOT, "  %s rate %d: published %d measured events, expected %d deliveries,"
-                            + " per-receiver min/max %d/%d, connect+subscribe %.2f s, max publisher lag %s ms%n",
+            t.footer(String.format(Locale.ROOT, "  %s rate %d: published %d measured events, expected %d deliveries,"
+                            + " per-receiver min/max %d/%d, connect+subscribe %.2f s, max publisher lag %s ms",
                     r.target(), r.rate(), r.published(), r.expected(), r.minPerReceiver(), r.maxPerReceiver(),
-                    r.connectSeconds(), ms(r.publishLagMaxMicros())));
+                    r.connectSeconds(), Table.ms(r.publishLagMaxMicros())));
         }
-        return out.toString();
-    }
-
-    private static String ms(long micros) {
-        return micros < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", micros / 1000.0);
-    }
-
-    private static String pct(double fraction) {
-        return Double.isNaN(fraction) ? "n/a" : String.format(Locale.ROOT, "%.1f", fraction * 100);
-    }
-
-    private static String fmt(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private static void log(Options o, String line) {
-        if (!o.quiet) {
-            System.err.println(line);
-        }
+        o.notes.forEach(n -> t.footer("  " + n));
+        return t;
     }
 
     private Run() {
