@@ -34,6 +34,11 @@ import java.time.Duration;
  * before it, so a client can show "… n lines skipped". Lines lost for other reasons (see below) are
  * not counted.
  *
+ * <p><b>Size.</b> A batch whose JSON would pass 10,240 bytes, Pusher's limit on an event's data,
+ * goes out as several consecutive events of this name, each within the limit, with the lines in
+ * order and {@code dropped} reported in the first. A single line over the limit is sent alone, and
+ * the driver refuses it as it would any oversized event.
+ *
  * <p><b>Sending.</b> A batch goes through the broadcaster's normal queued path, as
  * {@link PendingBroadcast#send()}: on the broadcaster's dispatcher, in order with other queued
  * broadcasts; a full queue or a failing driver is logged there and never thrown at the caller. A

@@ -44,7 +44,7 @@ final class ApiThroughput {
         int groups = (n + o.groupSize - 1) / o.groupSize;
         List<Result> results = new ArrayList<>();
         for (String spec : o.targets) {
-            Target candidate = Target.of(spec, o.serverJar);
+            Target candidate = Target.of(spec, o);
             if (spec.equals("baseline")) {
                 o.notes.add(candidate.name + " skipped: the raw Tyrus loop has no HTTP trigger API");
                 continue;

@@ -36,7 +36,7 @@ final class ConnectStorm {
         Run.requireConnections(o, o.subscribers);
         List<Result> results = new ArrayList<>();
         for (String spec : o.targets) {
-            try (Target target = Run.start(o, Target.of(spec, o.serverJar))) {
+            try (Target target = Run.start(o, Target.of(spec, o))) {
                 if (target == null) {
                     continue;
                 }

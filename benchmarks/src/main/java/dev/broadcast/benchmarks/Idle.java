@@ -27,7 +27,7 @@ final class Idle {
         Run.requireConnections(o, o.subscribers);
         List<Result> results = new ArrayList<>();
         for (String spec : o.targets) {
-            try (Target target = Run.start(o, Target.of(spec, o.serverJar))) {
+            try (Target target = Run.start(o, Target.of(spec, o))) {
                 if (target == null) {
                     continue;
                 }

@@ -33,6 +33,7 @@ public final class Run {
         int grace = 5;
         List<String> targets;
         String serverJar = "broadcast-server/target/broadcast-server.jar";
+        List<String> serverArgs = List.of();
         String heap = "1g";
         String pinServer;
         boolean inProcess;
@@ -129,6 +130,7 @@ public final class Run {
                   --warmup S           unmeasured seconds before each step (default 3; GEN 1)
                   --grace S            max seconds to wait for stragglers after a step (default 5)
                   --server-jar PATH    default broadcast-server/target/broadcast-server.jar
+  --server-args "A B"  extra options for both server targets, e.g. "--io-threads 1"
                   --heap SIZE          -Xms=-Xmx of the server processes (default 1g)
                   --pin-server CPU     run servers under taskset -c CPU
                   --no-heap            skip jcmd heap measurements
@@ -176,6 +178,7 @@ public final class Run {
                 case "--grace" -> o.grace = Integer.parseInt(args[++i]);
                 case "--targets" -> o.targets = List.of(args[++i].split(","));
                 case "--server-jar" -> o.serverJar = args[++i];
+                case "--server-args" -> o.serverArgs = List.of(args[++i].trim().split("\\s+"));
                 case "--heap" -> o.heap = args[++i];
                 case "--pin-server" -> o.pinServer = args[++i];
                 case "--no-heap" -> o.measureHeap = false;
@@ -364,7 +367,7 @@ public final class Run {
         requireConnections(o, o.subscribers);
         List<Result> results = new ArrayList<>();
         for (String spec : o.targets) {
-            try (Target target = start(o, Target.of(spec, o.serverJar))) {
+            try (Target target = start(o, Target.of(spec, o))) {
                 if (target == null) {
                     continue;
                 }

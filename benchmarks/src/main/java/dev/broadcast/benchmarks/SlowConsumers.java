@@ -44,7 +44,7 @@ final class SlowConsumers {
         int healthy = n - slow;
         List<Result> results = new ArrayList<>();
         for (String spec : o.targets) {
-            try (Target target = Run.start(o, Target.of(spec, o.serverJar))) {
+            try (Target target = Run.start(o, Target.of(spec, o))) {
                 if (target == null) {
                     continue;
                 }

@@ -63,14 +63,20 @@ abstract class Target implements AutoCloseable {
         this.name = name;
     }
 
-    /** {@code server}, {@code jakarta} or {@code baseline}. */
-    static Target of(String spec, String serverJar) {
+    /** {@code server}, {@code jakarta} or {@code baseline}; {@code --server-args} go to both servers. */
+    static Target of(String spec, Run.Options o) {
         return switch (spec) {
-            case "server" -> new Server("broadcast-server", serverJar, List.of());
-            case "jakarta" -> new Server("jakarta-tyrus", serverJar, List.of("--transport", "tyrus"));
+            case "server" -> new Server("broadcast-server", o.serverJar, o.serverArgs);
+            case "jakarta" -> new Server("jakarta-tyrus", o.serverJar, concat(List.of("--transport", "tyrus"), o.serverArgs));
             case "baseline" -> new Baseline();
             default -> throw new IllegalArgumentException("Unknown target " + spec + "; known: server, jakarta, baseline");
         };
+    }
+
+    static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** The WebSocket path subscribers connect to. */
@@ -411,10 +417,10 @@ abstract class Target implements AutoCloseable {
         }
 
         /** {@code server} or {@code jakarta}. */
-        static Stream of(String spec) {
+        static Stream of(String spec, List<String> serverArgs) {
             return switch (spec) {
-                case "server" -> new Stream("broadcast-server", List.of());
-                case "jakarta" -> new Stream("jakarta-tyrus", List.of("--transport", "tyrus"));
+                case "server" -> new Stream("broadcast-server", serverArgs);
+                case "jakarta" -> new Stream("jakarta-tyrus", concat(List.of("--transport", "tyrus"), serverArgs));
                 default -> throw new IllegalArgumentException("S3 runs on server and jakarta only, not " + spec);
             };
         }

@@ -50,7 +50,7 @@ final class ThrottledStream {
                 o.notes.add("tyrus-baseline skipped: the raw Tyrus loop has no output buffer");
                 continue;
             }
-            Target.Stream candidate = Target.Stream.of(spec);
+            Target.Stream candidate = Target.Stream.of(spec, o.serverArgs);
             try (Target started = Run.start(o, candidate)) {
                 if (started == null) {
                     continue;

@@ -261,6 +261,59 @@ class OutputBufferTest {
     }
 
     @Test
+    void aBatchOverTheEventDataLimitGoesOutAsSeveralEventsInOrderEachWithinIt() {
+        OutputBuffer out = broadcaster.buffer(TASK, "agent.output").window(MS_100).maxLines(3_000);
+        for (int i = 0; i < 3_000; i++) {
+            out.append(String.format("line %05d", i)); // 13 bytes of JSON each: ~39 KB in all
+        }
+        out.append("x".repeat(20_000)); // bound 3000: drops "line 00000"
+        scheduler.advance(MS_100);
+
+        List<String> lines = new ArrayList<>();
+        long dropped = 0;
+        for (ResolvedBroadcast batch : driver.delivered()) {
+            assertTrue(batch.payloadJson().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 10_240
+                    || batch.payloadJson().contains("xxxx"), "within Pusher's 10 KB unless one line alone is larger");
+            JsonNode payload = Wire.parse(batch.payloadJson());
+            payload.get("lines").forEach(line -> lines.add(line.asText()));
+            dropped += payload.get("dropped").asLong();
+        }
+        int events = driver.delivered().size();
+        assertTrue(events >= 5, events + " events");
+        assertEquals(2L * events - 1, ((WindowedOutput) out).encodes(), "the whole batch, then each half until it fits");
+        assertEquals(1, dropped, "the drop is reported once");
+        assertEquals(1, Wire.parse(driver.delivered().get(0).payloadJson()).get("dropped").asLong(), "in the first event");
+        List<String> expected = new ArrayList<>(IntStream.range(1, 3_000).mapToObj(i -> String.format("line %05d", i)).toList());
+        expected.add("x".repeat(20_000));
+        assertEquals(expected, lines, "every line once, in order");
+        assertEquals(List.of("{\"lines\":[\"" + "x".repeat(20_000) + "\"],\"dropped\":0}"),
+                driver.delivered().stream().map(ResolvedBroadcast::payloadJson).filter(json -> json.contains("xxxx")).toList(),
+                "a line over the limit goes alone");
+    }
+
+    @Test
+    void aConflatedBatchOverTheLimitIsSplitByKeysKeepingTheLatestValues() {
+        ConflatingBuffer progress = broadcaster.conflate(TASK, "task.progress").window(MS_100);
+        for (int round = 0; round < 2; round++) {
+            for (int k = 0; k < 1_500; k++) {
+                progress.put(String.format("key-%04d", k), round); // ~19 bytes per entry: ~28 KB in all
+            }
+        }
+        scheduler.advance(MS_100);
+
+        Map<String, Integer> values = new java.util.LinkedHashMap<>();
+        for (ResolvedBroadcast batch : driver.delivered()) {
+            assertTrue(batch.payloadJson().length() <= 10_240, batch.payloadJson().length() + " bytes");
+            Wire.parse(batch.payloadJson()).get("values").fields()
+                    .forEachRemaining(e -> assertNull(values.put(e.getKey(), e.getValue().asInt()), "each key once"));
+        }
+        assertTrue(driver.delivered().size() > 1);
+        assertEquals(IntStream.range(0, 1_500).mapToObj(k -> String.format("key-%04d", k)).toList(),
+                new ArrayList<>(values.keySet()), "first-put order across the events");
+        assertTrue(values.values().stream().allMatch(v -> v == 1), "latest values");
+    }
+
+    @Test
     void conflatingFlushSendsAtOnce() {
         ConflatingBuffer status = broadcaster.conflate(TASK, "task.status");
         status.flush();
@@ -360,7 +413,11 @@ class OutputBufferTest {
             }
             assertEquals(expected, seen.get(t), "thread " + t + "'s lines in its order");
         }
-        assertEquals(driver.delivered().size(), ((WindowedOutput) out).encodes());
+        // one encode per batch; a batch over 10 KB also encoded its halves (lines here are short
+        // but a lagging flusher can gather thousands): at most one extra encode per event sent
+        long encodes = ((WindowedOutput) out).encodes();
+        int events = driver.delivered().size();
+        assertTrue(encodes >= events && encodes < 2L * events, encodes + " encodes for " + events + " events");
     }
 
     @Test

@@ -51,8 +51,8 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
         server.getServerConfiguration().addHttpHandler(new ApiHandler(hub), "/");
         try {
             addEndpoint(endpoint);
+            super.start("", port); // deploys the endpoint: before the port opens, or upgrades get 404
             server.start();
-            super.start("", port);
         } catch (DeploymentException e) {
             server.shutdownNow();
             throw new IOException("Cannot deploy the Pusher endpoint", e);

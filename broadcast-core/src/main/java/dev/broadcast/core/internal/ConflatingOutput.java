@@ -3,7 +3,9 @@ package dev.broadcast.core.internal;
 import dev.broadcast.Channel;
 import dev.broadcast.ConflatingBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -35,10 +37,27 @@ final class ConflatingOutput extends WindowedOutput implements ConflatingBuffer 
     }
 
     @Override
-    Object takePayload() {
-        Map<String, Object> payload = Map.of("values", values);
+    Batch takeBatch() {
+        Values batch = new Values(new ArrayList<>(values.entrySet()));
         values = new LinkedHashMap<>();
-        return payload;
+        return batch;
+    }
+
+    /** {@code {"values":{key: latest, …}}} in first-put order. */
+    private record Values(List<Map.Entry<String, Object>> entries) implements Batch {
+        @Override
+        public Object payload() {
+            Map<String, Object> latest = new LinkedHashMap<>();
+            entries.forEach(e -> latest.put(e.getKey(), e.getValue()));
+            return Map.of("values", latest);
+        }
+
+        @Override
+        public List<Batch> halves() {
+            int half = entries.size() / 2;
+            return half == 0 ? List.of()
+                    : List.of(new Values(entries.subList(0, half)), new Values(entries.subList(half, entries.size())));
+        }
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.broadcast.Channel;
 import dev.broadcast.OutputBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -64,13 +66,29 @@ final class ThrottledBuffer extends WindowedOutput implements OutputBuffer {
     }
 
     @Override
-    Object takePayload() {
-        Map<String, Object> payload = new LinkedHashMap<>(4);
-        payload.put("lines", lines);
-        payload.put("dropped", dropped);
+    Batch takeBatch() {
+        Lines batch = new Lines(new ArrayList<>(lines), dropped);
         lines = new ArrayDeque<>();
         dropped = 0;
-        return payload;
+        return batch;
+    }
+
+    /** {@code {"lines":[…],"dropped":n}}; when halved, the first half reports what was dropped. */
+    private record Lines(List<Object> lines, long dropped) implements Batch {
+        @Override
+        public Object payload() {
+            Map<String, Object> payload = new LinkedHashMap<>(4);
+            payload.put("lines", lines);
+            payload.put("dropped", dropped);
+            return payload;
+        }
+
+        @Override
+        public List<Batch> halves() {
+            int half = lines.size() / 2;
+            return half == 0 ? List.of()
+                    : List.of(new Lines(lines.subList(0, half), dropped), new Lines(lines.subList(half, lines.size()), 0));
+        }
     }
 
     @Override

@@ -3,10 +3,12 @@ package dev.broadcast.core.internal;
 import dev.broadcast.Channel;
 import dev.broadcast.OutputBuffer;
 import dev.broadcast.core.DriverBroadcaster;
+import dev.broadcast.core.Limits;
 import dev.broadcast.core.ResolvedBroadcast;
 import dev.broadcast.core.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,8 +62,22 @@ public abstract class WindowedOutput {
     /** Whether something waits to be sent; called holding {@code this}. */
     abstract boolean hasPending();
 
-    /** The payload of what is pending, which is then forgotten; called holding {@code this}, when {@link #hasPending()}. */
-    abstract Object takePayload();
+    /** What is pending, which is then forgotten; called holding {@code this}, when {@link #hasPending()}. */
+    abstract Batch takeBatch();
+
+    /**
+     * The most UTF-8 bytes of JSON one batch event carries: Pusher's (and the hub's default) limit on
+     * an event's data. A batch whose JSON is larger goes out as several consecutive events.
+     */
+    static final int MAX_BATCH_BYTES = Limits.DEFAULTS.maxEventDataBytes();
+
+    /** A batch taken from a buffer: its payload, and how to halve it when its JSON is too large. */
+    interface Batch {
+        Object payload();
+
+        /** Two batches with the items of this one, in order; empty when it holds a single item. */
+        List<Batch> halves();
+    }
 
     final void setWindow(Duration newWindow) {
         Objects.requireNonNull(newWindow, "window");
@@ -192,7 +208,7 @@ public abstract class WindowedOutput {
      */
     final void emit(boolean throwing) {
         synchronized (emitLock) {
-            Object payload;
+            Batch batch;
             synchronized (this) {
                 generation++;
                 if (timer != null) {
@@ -203,11 +219,11 @@ public abstract class WindowedOutput {
                 if (!hasPending()) {
                     return;
                 }
-                payload = takePayload();
+                batch = takeBatch();
             }
-            String json;
+            List<String> events = new ArrayList<>(1);
             try {
-                json = EventResolver.payloadJson(payload, description);
+                encode(batch, events);
             } catch (IllegalArgumentException e) {
                 LOG.warn("A batch of {} was not sent: {}", description, e.getMessage());
                 if (throwing) {
@@ -215,8 +231,27 @@ public abstract class WindowedOutput {
                 }
                 return;
             }
-            encodes.incrementAndGet();
-            buffers.submit(new ResolvedBroadcast(null, event, List.of(channel), json, exceptSocketId, false));
+            for (String json : events) {
+                buffers.submit(new ResolvedBroadcast(null, event, List.of(channel), json, exceptSocketId, false));
+            }
+        }
+    }
+
+    /**
+     * Encodes a batch once; only when its JSON passes {@link #MAX_BATCH_BYTES} are its halves
+     * encoded instead, recursively, so every event stays within the limit (a single item larger
+     * than the limit goes alone, and the driver refuses it).
+     */
+    private void encode(Batch batch, List<String> events) {
+        String json = EventResolver.payloadJson(batch.payload(), description);
+        encodes.incrementAndGet();
+        List<Batch> halves = Json.utf8Length(json) > MAX_BATCH_BYTES ? batch.halves() : List.of();
+        if (halves.isEmpty()) {
+            events.add(json);
+            return;
+        }
+        for (Batch half : halves) {
+            encode(half, events);
         }
     }
 }
