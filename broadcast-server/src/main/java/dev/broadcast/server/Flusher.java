@@ -34,11 +34,10 @@ final class Flusher implements Runnable {
         }
     }
 
-    /** One pass, on the event loop: the connections queued when it started, at most {@link #MAX_PER_PASS}. */
+    /** One pass, on the event loop: at most {@link #MAX_PER_PASS} connections. */
     @Override
     public void run() {
-        int n = Math.min(pending.size(), MAX_PER_PASS);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < MAX_PER_PASS; i++) {
             NettyConnection next = pending.poll();
             if (next == null) {
                 break;

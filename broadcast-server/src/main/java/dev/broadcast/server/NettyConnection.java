@@ -35,9 +35,9 @@ final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
     private final Channel channel;
     private final WebSocketServerHandshaker handshaker;
     private final Flusher flusher;
-    /** The batch waiting for the flusher, and its callback; the engine never has two outstanding. */
-    private volatile List<byte[]> batch;
-    private volatile SendCallback batchDone;
+    /** What waits for the flusher, and its callback; the engine never has two outstanding. */
+    private volatile WaitingFrames waiting;
+    private volatile SendCallback waitingDone;
     /** Set once the handshake is done, on the event loop, before any frame can arrive. */
     private Connection connection;
 
@@ -96,23 +96,31 @@ final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
 
     @Override
     public void send(String frame, SendCallback done) {
-        sendAll(List.of(frame.getBytes(StandardCharsets.UTF_8)), done);
+        byte[] utf8 = frame.getBytes(StandardCharsets.UTF_8);
+        sendAll(() -> List.of(utf8), done);
     }
 
-    /** Hands the batch to the event loop's {@link Flusher}, which writes it in its next pass. */
+    /** Queues the connection on its event loop's {@link Flusher}, which writes it in its next pass. */
     @Override
-    public void sendAll(List<byte[]> frames, SendCallback done) {
-        batchDone = done;
-        batch = frames;
+    public void sendAll(WaitingFrames frames, SendCallback done) {
+        waitingDone = done;
+        waiting = frames;
         flusher.add(this);
     }
 
-    /** Frames the waiting batch into one buffer and writes it with one flush; on the event loop. */
+    /**
+     * Takes what waits now (frames that arrived since {@link #sendAll} included), frames it into
+     * one buffer and writes it with one flush; on the event loop.
+     */
     void writePending() {
-        List<byte[]> frames = batch;
-        SendCallback done = batchDone;
-        batch = null;
-        batchDone = null;
+        SendCallback done = waitingDone;
+        List<byte[]> frames = waiting.take();
+        waiting = null;
+        waitingDone = null;
+        if (frames.isEmpty()) {
+            done.completed(null);
+            return;
+        }
         int size = 0;
         for (byte[] frame : frames) {
             size += headerSize(frame.length) + frame.length;

@@ -57,13 +57,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The standalone server's own transport on Netty: the Pusher WebSocket endpoint at
- * {@code /app/{key}}, the HTTP API and {@code /up} on one port, served by one event loop per
- * core. Its reason to exist is {@link NettyConnection}: all frames waiting for a connection go out
+ * {@code /app/{key}}, the HTTP API and {@code /up} on one port, served by a few event loops
+ * (native epoll where it loads, NIO elsewhere). Its reason to exist is {@link NettyConnection}: all frames waiting for a connection go out
  * in one write, which the Jakarta API cannot do (see docs/performance.md).
  */
 final class NettyServer implements ServerTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyServer.class);
+    private static final boolean EPOLL = Epoll.isAvailable();
 
     private final BroadcastHub hub;
     private final EventLoopGroup loops;
@@ -76,18 +77,19 @@ final class NettyServer implements ServerTransport {
     NettyServer(BroadcastHub hub, int ioThreads) {
         this.hub = hub;
         this.loops = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("broadcast-io", true),
-                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+                EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         loops.forEach(loop -> flushers.put(loop, new Flusher((EventLoop) loop)));
     }
 
     void start(String host, int port) throws IOException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
-                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                // the pooled allocator's thread caches beat 4.2's default adaptive one here:
-                // every write takes one short-lived buffer on its event loop
+                // every write takes one short-lived buffer on its event loop; in a profile of S1,
+                // 4.2's default adaptive allocator was the write path's hottest Java frame
+                // (docs/performance.md), the pooled one serves it from a thread-local cache
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

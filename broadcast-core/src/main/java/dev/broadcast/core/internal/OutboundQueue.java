@@ -107,7 +107,7 @@ final class OutboundQueue {
         }
         try {
             if (coalescing != null) {
-                coalescing.sendAll(List.of(last.utf8()), failure -> then.run());
+                coalescing.sendAll(() -> List.of(last.utf8()), failure -> then.run());
             } else {
                 transport.send(last.text(), failure -> then.run());
             }
@@ -129,14 +129,17 @@ final class OutboundQueue {
 
     /**
      * Writes queued frames, one write in flight; called after {@link #enqueue} answered
-     * {@link Offer#IDLE}. A {@link CoalescingTransport} gets everything queued (up to
-     * {@link CoalescingTransport#MAX_BATCH_BYTES}) in one write, any other transport one frame.
+     * {@link Offer#IDLE}. A {@link CoalescingTransport} is told that frames wait and takes them
+     * when it writes (everything queued by then, up to {@link CoalescingTransport#MAX_BATCH_BYTES});
+     * any other transport gets one frame per write.
      */
     void drain() {
         while (true) {
-            Object next;
+            Frame next = null;
             synchronized (this) {
-                next = closed ? null : coalescing != null ? pollBatch() : pollOne();
+                if (!closed) {
+                    next = coalescing != null ? frames.peek() : pollOne();
+                }
                 if (next == null) {
                     writing = false;
                     return;
@@ -145,12 +148,10 @@ final class OutboundQueue {
                 completedInSend = false;
             }
             try {
-                if (next instanceof Frame frame) {
-                    transport.send(frame.text(), this::written);
+                if (coalescing != null) {
+                    coalescing.sendAll(this::takeBatch, this::written);
                 } else {
-                    @SuppressWarnings("unchecked")
-                    List<byte[]> batch = (List<byte[]>) next;
-                    coalescing.sendAll(batch, this::written);
+                    transport.send(next.text(), this::written);
                 }
             } catch (RuntimeException e) {
                 written(e);
@@ -164,6 +165,11 @@ final class OutboundQueue {
         }
     }
 
+    /** What a coalescing transport takes when it writes; empty once the queue is closed. */
+    private synchronized List<byte[]> takeBatch() {
+        return closed ? List.of() : pollBatch();
+    }
+
     /** Takes the oldest queued frame; null if none. Called holding this. */
     private Frame pollOne() {
         Frame frame = frames.poll();
@@ -173,11 +179,8 @@ final class OutboundQueue {
         return frame;
     }
 
-    /** Takes queued frames up to the batch bound (at least one); null if none. Called holding this. */
+    /** Takes queued frames up to the batch bound (at least one, if any). Called holding this. */
     private List<byte[]> pollBatch() {
-        if (frames.isEmpty()) {
-            return null;
-        }
         List<byte[]> batch = new ArrayList<>(Math.min(frames.size(), 64));
         long size = 0;
         for (Frame f = frames.peek(); f != null

@@ -167,16 +167,17 @@ class OutboundQueueTest {
         assertEquals(1, failures.get());
     }
 
-    /** Records each batch as text and keeps its completion until the test releases it. */
+    /** Keeps each sendAll until the test writes it: then takes the waiting frames, records them as text and completes. */
     private static final class BatchRecorder implements CoalescingTransport {
         final List<List<String>> batches = new ArrayList<>();
-        final List<SendCallback> pending = new ArrayList<>();
+        final List<WaitingFrames> waiting = new ArrayList<>();
+        final List<SendCallback> callbacks = new ArrayList<>();
         int singleSends;
 
         @Override
-        public void sendAll(List<byte[]> frames, SendCallback done) {
-            batches.add(frames.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList());
-            pending.add(done);
+        public void sendAll(WaitingFrames frames, SendCallback done) {
+            waiting.add(frames);
+            callbacks.add(done);
         }
 
         @Override
@@ -188,55 +189,75 @@ class OutboundQueueTest {
         public void close(int code, String reason) {
         }
 
-        void completeOldest() {
-            pending.remove(0).completed(null);
+        /** Takes what waits for the oldest sendAll, as a transport does when it writes. */
+        List<String> take() {
+            List<String> batch = waiting.remove(0).take().stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+            batches.add(batch);
+            return batch;
+        }
+
+        void complete() {
+            callbacks.remove(0).completed(null);
+        }
+
+        void write() {
+            take();
+            complete();
         }
     }
 
     @Test
-    void aCoalescingTransportGetsEverythingQueuedBehindTheWriteInFlightAsOneBatchInOrder() {
+    void aCoalescingTransportTakesEverythingQueuedWhenItWritesAsOneBatchInOrder() {
         BatchRecorder transport = new BatchRecorder();
         OutboundQueue queue = new OutboundQueue(transport, Long.MAX_VALUE, () -> { });
-        queue.offer(Frame.of("a"));
-        for (String f : List.of("b", "c", "d")) {
+        for (String f : List.of("a", "b", "c")) {
             queue.offer(Frame.of(f));
         }
-        assertEquals(List.of(List.of("a")), transport.batches);
+        assertEquals(1, transport.waiting.size(), "one sendAll, however many frames wait");
         assertEquals(3, queue.queuedBytes());
 
-        transport.completeOldest();
-        assertEquals(List.of(List.of("a"), List.of("b", "c", "d")), transport.batches);
+        assertEquals(List.of("a", "b", "c"), transport.take(), "taken at write time: all three");
         assertEquals(0, queue.queuedBytes());
-        transport.completeOldest();
-        assertEquals(2, transport.batches.size(), "nothing left to write");
+        queue.offer(Frame.of("d")); // arrives while the write is in flight
+        assertEquals(0, transport.waiting.size());
+        transport.complete();
+        assertEquals(List.of("d"), transport.take(), "the next write takes what came meanwhile");
+        transport.complete();
+        assertEquals(0, transport.waiting.size(), "nothing left to write");
         assertEquals(0, transport.singleSends);
-
-        queue.offer(Frame.of("e")); // idle again: written at once
-        assertEquals(List.of("e"), transport.batches.get(2));
     }
 
     @Test
     void aBatchHoldsAtMostMaxBatchBytesUnlessOneFrameIsLarger() {
         BatchRecorder transport = new BatchRecorder();
         OutboundQueue queue = new OutboundQueue(transport, Long.MAX_VALUE, () -> { });
-        queue.offer(Frame.of("first"));
         int max = CoalescingTransport.MAX_BATCH_BYTES;
         String quarter = "q".repeat(max / 4);
-        for (int i = 0; i < 5; i++) {
-            queue.offer(Frame.of(quarter)); // four fit exactly, the fifth does not
+        for (int i = 0; i < 6; i++) {
+            queue.offer(Frame.of(quarter)); // four fit exactly
         }
         String huge = "h".repeat(max + 1);
         queue.offer(Frame.of(huge));
 
-        transport.completeOldest();
-        assertEquals(4, transport.batches.get(1).size(), "exactly MAX_BATCH_BYTES");
-        transport.completeOldest();
-        assertEquals(List.of(quarter), transport.batches.get(2), "the huge frame does not fit with it");
-        transport.completeOldest();
-        assertEquals(List.of(huge), transport.batches.get(3), "a frame over the bound goes alone");
-        transport.completeOldest();
-        assertEquals(4, transport.batches.size());
+        assertEquals(List.of(quarter, quarter, quarter, quarter), transport.take(), "exactly MAX_BATCH_BYTES");
+        transport.complete();
+        assertEquals(List.of(quarter, quarter), transport.take(), "the huge frame does not fit with them");
+        transport.complete();
+        assertEquals(List.of(huge), transport.take(), "a frame over the bound goes alone");
+        transport.complete();
+        assertEquals(0, transport.waiting.size());
         assertEquals(0, queue.queuedBytes());
+    }
+
+    @Test
+    void aClosedQueueHandsOverNothingAndTheWriteEnds() {
+        BatchRecorder transport = new BatchRecorder();
+        OutboundQueue queue = new OutboundQueue(transport, Long.MAX_VALUE, () -> { });
+        queue.offer(Frame.of("a"));
+        queue.close();
+        assertEquals(List.of(), transport.take());
+        transport.complete();
+        assertEquals(0, transport.waiting.size());
     }
 
     @Test
@@ -244,9 +265,9 @@ class OutboundQueueTest {
         BatchRecorder transport = new BatchRecorder();
         AtomicInteger closes = new AtomicInteger();
         new OutboundQueue(transport, 100, () -> { }).finish(Frame.of("bye"), closes::incrementAndGet);
-        assertEquals(List.of(List.of("bye")), transport.batches);
+        assertEquals(List.of("bye"), transport.take());
         assertEquals(0, closes.get(), "closes once the last frame is written");
-        transport.completeOldest();
+        transport.complete();
         assertEquals(1, closes.get());
         assertEquals(0, transport.singleSends);
     }
