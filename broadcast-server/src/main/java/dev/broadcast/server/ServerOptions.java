@@ -36,13 +36,18 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         TYRUS
     }
 
-    /** Options on the default transport with one event loop per core. */
+    /** Options on the default transport with one event loop. */
     public ServerOptions(String host, int port, List<App> apps, boolean help) {
         this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads());
     }
 
+    /**
+     * One event loop: it alone delivered 1.5M frames a second (docs/performance.md), while two
+     * loops on two cores did worse, because every broadcast then crosses threads for the other
+     * loop's connections.
+     */
     private static int defaultIoThreads() {
-        return Runtime.getRuntime().availableProcessors();
+        return 1;
     }
 
     /** The flags, in the order {@code --help} lists them. */
@@ -59,7 +64,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         FLAGS.put("allowed-origins", "comma list of allowed browser origins, * for any (default *)");
         FLAGS.put("webhook-url", "URL webhooks are posted to (default none)");
         FLAGS.put("transport", "netty|tyrus: the fast Netty transport or the Jakarta endpoint on Tyrus (default netty)");
-        FLAGS.put("io-threads", "event loops of the netty transport (default: one per core)");
+        FLAGS.put("io-threads", "event loops of the netty transport (default 1)");
         FLAGS.put("config", "JSON file with several apps (see docs/server.md); replaces the app-* options");
     }
 
