@@ -121,10 +121,13 @@ final class NettyServer implements ServerTransport {
     /**
      * Stops accepting and, when asked, waits up to two seconds for the WebSocket connections to
      * finish closing (each closes itself once its close frame is written); then stops the loops,
-     * which closes whatever is left.
+     * which closes whatever is left. Idempotent.
      */
     @Override
     public void stop(boolean drainCloses) {
+        if (loops.isShuttingDown()) {
+            return;
+        }
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }

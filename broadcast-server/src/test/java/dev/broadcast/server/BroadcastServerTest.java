@@ -51,6 +51,7 @@ class BroadcastServerTest {
         } finally {
             server.close();
         }
+        server.close(); // again: nothing happens
         assertEquals(4200, client.closeCode.get(5, TimeUnit.SECONDS));
         // The pusher:error goes first only when no write is in flight (the engine never waits behind
         // one to close); connection_established's completion can still be pending here.
