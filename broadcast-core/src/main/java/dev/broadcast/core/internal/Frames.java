@@ -15,21 +15,20 @@ public final class Frames {
     /** An event with string {@code data}, as triggered through the HTTP API. */
     public static Frame event(String event, String channel, String data) {
         StringBuilder out = new StringBuilder(48 + event.length() + channel.length() + data.length() * 11 / 10);
-        out.append("{\"event\":").append(Json.quote(event))
-                .append(",\"channel\":").append(Json.quote(channel))
-                .append(",\"data\":").append(Json.quote(data))
-                .append('}');
-        return Frame.of(out.toString());
+        Json.appendQuoted(out.append("{\"event\":"), event);
+        Json.appendQuoted(out.append(",\"channel\":"), channel);
+        Json.appendQuoted(out.append(",\"data\":"), data);
+        return Frame.of(out.append('}').toString());
     }
 
     /** A relayed client event: {@code data} as the sender wrote it, {@code user_id} on presence. */
     static Frame clientEvent(String event, String channel, String rawData, String userId) {
         StringBuilder out = new StringBuilder(64 + rawData.length());
-        out.append("{\"event\":").append(Json.quote(event))
-                .append(",\"channel\":").append(Json.quote(channel))
-                .append(",\"data\":").append(rawData);
+        Json.appendQuoted(out.append("{\"event\":"), event);
+        Json.appendQuoted(out.append(",\"channel\":"), channel);
+        out.append(",\"data\":").append(rawData);
         if (userId != null) {
-            out.append(",\"user_id\":").append(Json.quote(userId));
+            Json.appendQuoted(out.append(",\"user_id\":"), userId);
         }
         return Frame.of(out.append('}').toString());
     }

@@ -71,8 +71,14 @@ public final class Json {
 
     /** {@code value} as a JSON string literal, quotes included. */
     public static String quote(String value) {
-        char[] escaped = JsonStringEncoder.getInstance().quoteAsString(value);
-        return new StringBuilder(escaped.length + 2).append('"').append(escaped).append('"').toString();
+        return appendQuoted(new StringBuilder(value.length() + 2), value).toString();
+    }
+
+    /** Appends {@code value} as a JSON string literal, escaping straight into {@code out}. */
+    public static StringBuilder appendQuoted(StringBuilder out, String value) {
+        out.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(value, out);
+        return out.append('"');
     }
 
     /** The text of a string node, or null when the node is absent or not a string. */
