@@ -23,7 +23,7 @@ public final class AppRuntime {
     final InstantSource clock;
     final Counters counters;
     final Webhooks webhooks;
-    final ChannelRegistry channels = new ChannelRegistry();
+    final ChannelRegistry channels;
     final ConcurrentHashMap<String, ClientConnection> connections = new ConcurrentHashMap<>();
     /** Signed-in user id to its connections. */
     final ConcurrentHashMap<String, Set<ClientConnection>> users = new ConcurrentHashMap<>();
@@ -37,6 +37,7 @@ public final class AppRuntime {
         this.app = app;
         this.clock = clock;
         this.counters = counters;
+        this.channels = new ChannelRegistry(counters);
         this.webhooks = webhooks;
     }
 

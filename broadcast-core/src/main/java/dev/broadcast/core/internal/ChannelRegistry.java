@@ -20,6 +20,11 @@ final class ChannelRegistry {
     private static final ClientConnection[] NONE = new ClientConnection[0];
 
     private final ConcurrentHashMap<String, ChannelState> channels = new ConcurrentHashMap<>();
+    private final Counters counters;
+
+    ChannelRegistry(Counters counters) {
+        this.counters = counters;
+    }
 
     /** A presence member as the channel knows it: info from the user's first connection. */
     record Member(String userId, String infoJson) {
@@ -180,12 +185,16 @@ final class ChannelRegistry {
             return 0;
         }
         int sent = 0;
+        int queued = 0;
         for (ClientConnection connection : state.subscribers) {
             if (connection != except) {
-                connection.send(frame);
+                if (connection.deliver(frame)) {
+                    queued++;
+                }
                 sent++;
             }
         }
+        counters.sent(queued, frame.size()); // once per broadcast, not per subscriber
         return sent;
     }
 

@@ -79,24 +79,45 @@ public final class ClientConnection implements Connection {
 
     /** Queues a frame; a connection whose queue passes its bound is closed as a slow consumer. */
     void send(Frame frame) {
-        switch (enqueue(frame)) {
+        if (deliver(frame)) {
+            runtime.counters.sent(1, frame.size());
+        }
+    }
+
+    /**
+     * {@link #send} without counting the frame in the app's totals, for a caller that counts a
+     * broadcast's deliveries once ({@link ChannelRegistry#publish}).
+     *
+     * @return whether the frame was queued (the connection is open and it fit)
+     */
+    boolean deliver(Frame frame) {
+        OutboundQueue.Offer offer = offer(frame);
+        if (offer == null) {
+            return false;
+        }
+        switch (offer) {
             case IDLE -> startWriting();
             case FULL -> overflowed();
             case QUEUED -> { }
         }
+        return offer != OutboundQueue.Offer.FULL;
     }
 
-    /** Queues a frame without writing; see {@link Delivery}. */
+    /** Queues a frame without writing, counted; see {@link Delivery}. */
     OutboundQueue.Offer enqueue(Frame frame) {
-        if (!open.get()) {
+        OutboundQueue.Offer offer = offer(frame);
+        if (offer == null) {
             return OutboundQueue.Offer.QUEUED;
         }
-        OutboundQueue.Offer offer = outbound.enqueue(frame);
         if (offer != OutboundQueue.Offer.FULL) {
-            runtime.counters.messagesOut.increment();
-            runtime.counters.bytesOut.add(frame.size());
+            runtime.counters.sent(1, frame.size());
         }
         return offer;
+    }
+
+    /** The queue's answer, or null when the connection is closed (the frame is dropped). */
+    private OutboundQueue.Offer offer(Frame frame) {
+        return open.get() ? outbound.enqueue(frame) : null;
     }
 
     /** A WebSocket close reason may carry at most 123 UTF-8 bytes: cut at a character boundary. */

@@ -14,6 +14,12 @@ public final class Counters {
     final LongAdder webhooksFailed = new LongAdder();
     private final ConcurrentHashMap<Integer, LongAdder> closes = new ConcurrentHashMap<>();
 
+    /** {@code frames} frames of {@code frameBytes} each were queued for connections. */
+    void sent(long frames, long frameBytes) {
+        messagesOut.add(frames);
+        bytesOut.add(frames * frameBytes);
+    }
+
     void closed(int code) {
         closes.computeIfAbsent(code, c -> new LongAdder()).increment();
     }
