@@ -97,6 +97,22 @@ class HubTriggerTest {
         }
     }
 
+    @Test
+    void aTriggerCountsOneMessageAndItsBytesPerConnectionReached() {
+        try (Fixture fixture = Fixture.create()) {
+            TestClient sender = subscribed(fixture, "orders");
+            subscribed(fixture, "orders");
+            subscribed(fixture, "orders");
+            HubStats before = fixture.hub.stats();
+            assertEquals(2, fixture.hub.trigger(Fixture.ID, List.of("orders"), "e", "x", sender.socketId()));
+
+            int frameBytes = "{\"event\":\"e\",\"channel\":\"orders\",\"data\":\"x\"}".length();
+            HubStats after = fixture.hub.stats();
+            assertEquals(before.messagesOut() + 2, after.messagesOut());
+            assertEquals(before.bytesOut() + 2L * frameBytes, after.bytesOut());
+        }
+    }
+
     private static TestClient subscribed(Fixture fixture, String channel) {
         TestClient client = fixture.connect();
         client.subscribe(channel);
