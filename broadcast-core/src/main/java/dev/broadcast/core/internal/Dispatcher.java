@@ -5,9 +5,7 @@ import dev.broadcast.BroadcastReceipt;
 import dev.broadcast.core.BroadcastDriver;
 import dev.broadcast.core.DriverBroadcaster;
 import dev.broadcast.core.ResolvedBroadcast;
-import dev.broadcast.core.Scheduler;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@link #run} drains under {@code this} too, so the thread never sees half a window. Without a
  * dispatcher thread the window's end delivers the batch itself, holding {@code deliverLock} so
  * batches reach the driver in the order they were taken. Order is always deliverLock, then this.
- * A timer that was cancelled while starting finds {@code generation} moved on and does nothing.
+ * A timer that was cancelled while starting finds its window stale and does nothing ({@link WindowTimer}).
  */
 public final class Dispatcher {
 
@@ -43,7 +41,7 @@ public final class Dispatcher {
     /** Queued by close(), behind everything accepted before it: the thread stops when it gets here. */
     private static final Job STOP = new Job(null, null);
 
-    /** Instead of a timer's generation: ends whatever window is open (close, a refused timer). */
+    /** Instead of a window's id: ends whatever window is open (close, a refused timer). */
     private static final long ANY = -1;
 
     private final BroadcastDriver driver;
@@ -57,12 +55,10 @@ public final class Dispatcher {
     /** Null: no batch window, queued broadcasts go straight to the queue. */
     private final Duration batchWindow;
     private final Object deliverLock = new Object();
-    private volatile Buffers timers;
-    /** Queued broadcasts waiting for the open window to end; a window is open while windowTimer is set. */
+    /** The batch window's timer on the broadcaster's scheduler; guarded by this once set. */
+    private volatile WindowTimer windowTimer;
+    /** Queued broadcasts waiting for the open window to end. */
     private List<Job> waiting = new ArrayList<>();
-    private Scheduler.Cancellable windowTimer;
-    private Instant windowEnd;
-    private long generation;
 
     /**
      * @param onCallerThread deliver queued broadcasts at once on the submitting thread (no
@@ -90,7 +86,7 @@ public final class Dispatcher {
      * stop on close). Called once, before the first submit; unused without a batch window.
      */
     public void timeWindowsWith(Buffers buffers) {
-        this.timers = buffers;
+        this.windowTimer = new WindowTimer(buffers::scheduler, buffers.clock());
     }
 
     /**
@@ -130,9 +126,9 @@ public final class Dispatcher {
                     return stage;
                 }
                 waiting.add(job);
-                if (windowTimer == null) {
-                    windowEnd = timers.clock().instant().plus(batchWindow);
-                    endWindowNow = !arm(batchWindow); // a scheduler that refuses never holds a broadcast back
+                if (!windowTimer.isOpen()) {
+                    // a scheduler that refuses never holds a broadcast back
+                    endWindowNow = !windowTimer.open(batchWindow, this::endWindow);
                 }
             }
         }
@@ -232,23 +228,11 @@ public final class Dispatcher {
         }
     }
 
-    /** Called holding {@code this}: schedules the end of the open window after {@code delay}. */
-    private boolean arm(Duration delay) {
-        long mine = generation;
-        try {
-            windowTimer = timers.scheduler().schedule(() -> endWindow(mine), delay);
-            return true;
-        } catch (RuntimeException rejected) { // the broadcaster's own scheduler stops as it closes
-            windowTimer = null;
-            return false;
-        }
-    }
-
     /**
      * Ends the window: what waits goes to the queue, or, without a dispatcher thread, to the driver
      * on this thread, {@link #MAX_DRAIN} at a time.
      *
-     * @param mine the generation of the timer that ends it, or {@link #ANY}
+     * @param mine the id of the window whose timer ends it, or {@link #ANY}
      */
     private void endWindow(long mine) {
         if (thread != null) {
@@ -274,19 +258,11 @@ public final class Dispatcher {
      * (it is re-armed for the rest: a window is never cut short).
      */
     private List<Job> takeWaiting(long mine) {
-        if (mine != ANY) {
-            if (mine != generation) {
-                return List.of();
-            }
-            Instant now = timers.clock().instant();
-            if (now.isBefore(windowEnd) && arm(Duration.between(now, windowEnd))) {
-                return List.of();
-            }
+        if (mine != ANY && !windowTimer.due(mine)) {
+            return List.of();
         }
-        generation++;
         if (windowTimer != null) {
-            windowTimer.cancel();
-            windowTimer = null;
+            windowTimer.close();
         }
         if (waiting.isEmpty()) {
             return List.of();

@@ -5,9 +5,7 @@ import dev.broadcast.OutputBuffer;
 import dev.broadcast.core.DriverBroadcaster;
 import dev.broadcast.core.Limits;
 import dev.broadcast.core.ResolvedBroadcast;
-import dev.broadcast.core.Scheduler;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * encoded and handed to the dispatcher, so batches from racing flushes (the timer thread and a
  * caller) reach the dispatcher in the order they were taken. Order is always emitLock, then this.
  *
- * <p>Timers: the first add while nothing is pending schedules exactly one task at the window's end;
- * any emit ends the window, cancels it and bumps {@code generation}, so a task that was already
- * running when it was cancelled finds its generation stale and does nothing.
+ * <p>Timers ({@link WindowTimer}): the first add while nothing is pending schedules exactly one
+ * task at the window's end; any emit ends the window, and a task that was already starting finds
+ * its window stale and does nothing.
  */
 public abstract class WindowedOutput {
 
@@ -42,12 +40,11 @@ public abstract class WindowedOutput {
     private Duration window = OutputBuffer.DEFAULT_WINDOW;
     private boolean started;
     private boolean closed;
-    private long generation;
-    private Scheduler.Cancellable timer;
-    private Instant windowEnd;
+    private final WindowTimer timer;
 
     WindowedOutput(Buffers buffers, Channel channel, String event, String exceptSocketId, String kind) {
         this.buffers = buffers;
+        this.timer = new WindowTimer(buffers::scheduler, buffers.clock());
         this.channel = channel;
         this.event = event;
         this.exceptSocketId = exceptSocketId;
@@ -119,34 +116,18 @@ public abstract class WindowedOutput {
      */
     private boolean added() {
         started = true;
-        if (timer != null) {
+        if (timer.isOpen()) {
             return true;
         }
         buffers.pending(this, true);
-        windowEnd = buffers.clock().instant().plus(window);
-        return arm(window);
+        return timer.open(window, this::onTimer);
     }
 
-    private boolean arm(Duration delay) {
-        long mine = generation;
-        try {
-            timer = buffers.scheduler().schedule(() -> onTimer(mine), delay);
-            return true;
-        } catch (RuntimeException rejected) {
-            timer = null;
-            return false;
-        }
-    }
-
-    private void onTimer(long mine) {
+    private void onTimer(long window) {
         synchronized (emitLock) {
             synchronized (this) {
-                if (mine != generation) {
-                    return; // cancelled while it was starting: an emit already took the window
-                }
-                Instant now = buffers.clock().instant();
-                if (now.isBefore(windowEnd) && arm(Duration.between(now, windowEnd))) {
-                    return; // the scheduler fired early; a window is never cut short
+                if (!timer.due(window)) {
+                    return; // an emit already took the window, or the scheduler fired early
                 }
             }
             emit(false);
@@ -210,11 +191,7 @@ public abstract class WindowedOutput {
         synchronized (emitLock) {
             Batch batch;
             synchronized (this) {
-                generation++;
-                if (timer != null) {
-                    timer.cancel();
-                    timer = null;
-                }
+                timer.close();
                 buffers.pending(this, false);
                 if (!hasPending()) {
                     return;
