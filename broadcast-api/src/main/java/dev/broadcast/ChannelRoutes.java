@@ -1,5 +1,6 @@
 package dev.broadcast;
 
+import dev.broadcast.internal.Template;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,59 +136,51 @@ public final class ChannelRoutes<U> {
                     + prefixed.prefix() + "'; patterns match the name without it: use '"
                     + pattern.substring(prefixed.prefix().length()) + "'");
         }
+        Template template;
+        try {
+            template = Template.parse(pattern);
+        } catch (Template.Problem problem) {
+            int at = problem.index();
+            throw new IllegalArgumentException("Channel route '" + pattern + "': " + switch (problem.fault()) {
+                case STRAY_CLOSE -> "'}' at " + at + " closes no placeholder";
+                case UNCLOSED -> "'{' at " + at + " is not closed by a '}'";
+                case EMPTY -> "placeholder {} at " + at + " has no name";
+            });
+        }
         StringBuilder regex = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
         // the pattern with every placeholder blanked out, so the name rule reports true positions
         StringBuilder blanked = new StringBuilder(pattern.length());
         List<String> names = new ArrayList<>();
-        int placeholderEnd = -1;
-        for (int i = 0; i < pattern.length(); i++) {
-            char c = pattern.charAt(i);
-            if (c == '}') {
-                throw new IllegalArgumentException("Channel route '" + pattern + "': '}' at " + i
-                        + " closes no placeholder");
+        Template.Part previous = null;
+        for (Template.Part part : template.parts()) {
+            if (part instanceof Template.Literal literal) {
+                regex.append(Pattern.quote(literal.text()));
+                blanked.append(literal.text());
+            } else if (part instanceof Template.Placeholder placeholder) {
+                String name = placeholder.name();
+                if (!NAME.matcher(name).matches()) {
+                    throw new IllegalArgumentException("Channel route '" + pattern + "': placeholder {" + name
+                            + "} needs a name of letters, digits and _ that does not start with a digit");
+                }
+                if (names.contains(name)) {
+                    throw new IllegalArgumentException("Channel route '" + pattern + "': placeholder {" + name
+                            + "} appears twice");
+                }
+                if (previous instanceof Template.Placeholder) {
+                    throw new IllegalArgumentException("Channel route '" + pattern + "': placeholders {"
+                            + names.get(names.size() - 1) + "} and {" + name
+                            + "} need literal text between them, or where one ends is ambiguous");
+                }
+                regex.append("([^.]+)");
+                names.add(name);
+                blanked.append("x".repeat(placeholder.end() - placeholder.start()));
             }
-            if (c != '{') {
-                literal.append(c);
-                blanked.append(c);
-                continue;
-            }
-            int close = pattern.indexOf('}', i + 1);
-            int reopen = pattern.indexOf('{', i + 1);
-            if (close < 0 || (reopen >= 0 && reopen < close)) {
-                throw new IllegalArgumentException("Channel route '" + pattern + "': '{' at " + i
-                        + " is not closed by a '}'");
-            }
-            String name = pattern.substring(i + 1, close);
-            if (name.isEmpty()) {
-                throw new IllegalArgumentException("Channel route '" + pattern + "': placeholder {} at " + i
-                        + " has no name");
-            }
-            if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("Channel route '" + pattern + "': placeholder {" + name
-                        + "} needs a name of letters, digits and _ that does not start with a digit");
-            }
-            if (names.contains(name)) {
-                throw new IllegalArgumentException("Channel route '" + pattern + "': placeholder {" + name
-                        + "} appears twice");
-            }
-            if (placeholderEnd == i) {
-                throw new IllegalArgumentException("Channel route '" + pattern + "': placeholders {"
-                        + names.get(names.size() - 1) + "} and {" + name
-                        + "} need literal text between them, or where one ends is ambiguous");
-            }
-            regex.append(Pattern.quote(literal.toString())).append("([^.]+)");
-            literal.setLength(0);
-            names.add(name);
-            blanked.append("x".repeat(close - i + 1));
-            i = close;
-            placeholderEnd = close + 1;
+            previous = part;
         }
         String problem = Channel.nameProblem(blanked.toString());
         if (problem != null) {
             throw new IllegalArgumentException("Channel route '" + pattern + "': " + problem);
         }
-        regex.append(Pattern.quote(literal.toString()));
         return new Route<>(pattern, Pattern.compile(regex.toString()), List.copyOf(names), channel, presence);
     }
 }

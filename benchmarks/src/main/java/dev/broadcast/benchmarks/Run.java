@@ -125,7 +125,8 @@ public final class Run {
                 Common:
                   --subscribers N      connections (S1 1000, S2 10000, S3 1000, S4 10000, S5 10000, S6 1000, GEN 10000)
                   --targets LIST       of server (jar, default transport), jakarta (jar --transport tyrus),
-                                       baseline (raw Tyrus loop); default server,jakarta,baseline (S2, S3: server,jakarta)
+                                       baseline (raw Tyrus loop), server@JAR (another build's jar, to compare
+                                       two builds in one run); default server,jakarta,baseline (S2, S3: server,jakarta)
                   --seconds S          measured seconds per step (default 10; GEN 5)
                   --warmup S           unmeasured seconds before each step (default 3; GEN 1)
                   --grace S            max seconds to wait for stragglers after a step (default 5)

@@ -63,8 +63,15 @@ abstract class Target implements AutoCloseable {
         this.name = name;
     }
 
-    /** {@code server}, {@code jakarta} or {@code baseline}; {@code --server-args} go to both servers. */
+    /**
+     * {@code server}, {@code jakarta} or {@code baseline}; or {@code server@JAR}: the server target
+     * on another build's jar, to compare two builds in one run. {@code --server-args} go to every
+     * server.
+     */
     static Target of(String spec, Run.Options o) {
+        if (spec.startsWith("server@")) {
+            return new Server(spec, spec.substring("server@".length()), o.serverArgs);
+        }
         return switch (spec) {
             case "server" -> new Server("broadcast-server", o.serverJar, o.serverArgs);
             case "jakarta" -> new Server("jakarta-tyrus", o.serverJar, concat(List.of("--transport", "tyrus"), o.serverArgs));

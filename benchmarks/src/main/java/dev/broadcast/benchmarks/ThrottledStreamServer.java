@@ -4,8 +4,8 @@ import dev.broadcast.Channel;
 import dev.broadcast.ConflatingBuffer;
 import dev.broadcast.OutputBuffer;
 import dev.broadcast.core.Broadcasters;
-import dev.broadcast.core.DriverBroadcaster;
-import dev.broadcast.core.internal.WindowedOutput;
+import dev.broadcast.core.DispatchingBroadcaster;
+import dev.broadcast.core.internal.broadcasting.ThrottledBuffer;
 import dev.broadcast.server.BroadcastServer;
 import dev.broadcast.server.ServerOptions;
 import java.io.BufferedReader;
@@ -50,9 +50,9 @@ public final class ThrottledStreamServer implements AutoCloseable {
     static final String EVENT = "agent.output";
 
     private final BroadcastServer server;
-    private final DriverBroadcaster broadcaster;
+    private final DispatchingBroadcaster broadcaster;
 
-    private ThrottledStreamServer(BroadcastServer server, DriverBroadcaster broadcaster) {
+    private ThrottledStreamServer(BroadcastServer server, DispatchingBroadcaster broadcaster) {
         this.server = server;
         this.broadcaster = broadcaster;
     }
@@ -94,15 +94,15 @@ public final class ThrottledStreamServer implements AutoCloseable {
         Channel channel = Channel.of(CHANNEL);
         OutputBuffer buffer = null;
         ConflatingBuffer conflating = null;
-        WindowedOutput counted;
+        ThrottledBuffer counted;
         if (policy.equals("buffer")) {
             // the bound is twice what one window holds, so a drop means a real stall, not the setting
             buffer = broadcaster.buffer(channel, EVENT).window(window)
                     .maxLines((int) Math.max(OutputBuffer.DEFAULT_MAX_LINES, 2L * rate * windowMs / 1000));
-            counted = (WindowedOutput) buffer;
+            counted = (ThrottledBuffer) buffer;
         } else if (policy.equals("conflate")) {
             conflating = broadcaster.conflate(channel, EVENT).window(window);
-            counted = (WindowedOutput) conflating;
+            counted = (ThrottledBuffer) conflating;
         } else {
             return "produce error unknown policy " + policy;
         }

@@ -8,10 +8,10 @@ import dev.broadcast.BroadcastAs;
 import dev.broadcast.BroadcastOn;
 import dev.broadcast.BroadcastReceipt;
 import dev.broadcast.Channel;
-import dev.broadcast.core.BroadcastDriver;
 import dev.broadcast.core.Broadcasters;
-import dev.broadcast.core.DriverBroadcaster;
-import dev.broadcast.core.ResolvedBroadcast;
+import dev.broadcast.core.DispatchingBroadcaster;
+import dev.broadcast.core.driver.BroadcastDriver;
+import dev.broadcast.core.driver.ResolvedBroadcast;
 import dev.broadcast.testing.TestClient;
 import java.net.URI;
 import java.time.Duration;
@@ -44,9 +44,9 @@ class PusherDriverStandaloneTest {
     @DisplayName("Broadcasters.pusher reaches subscribers, toOthers leaves out the sender, queued events arrive in order")
     void deliversWithToOthersAndBatchesInOrder() throws Exception {
         try (ServerProcess server = ServerProcess.start("server-pusher-driver", List.of());
-                Holding driver = new Holding(BroadcastDriver.pusher(URI.create("http://127.0.0.1:" + server.port()),
+                Holding driver = new Holding(Broadcasters.pusherDriver(URI.create("http://127.0.0.1:" + server.port()),
                         Target.APP_ID, Target.APP_KEY, Target.APP_SECRET));
-                DriverBroadcaster broadcaster = Broadcasters.builder(driver).build()) {
+                DispatchingBroadcaster broadcaster = Broadcasters.builder(driver).build()) {
             try (TestClient a = subscriber(server); TestClient b = subscriber(server)) {
                 // toOthers: B gets the event, A does not; a marker sent to everyone after it proves A would have
                 BroadcastReceipt shipped = broadcaster.toOthers(a.socketId()).broadcast(new OrderShipped(7, "ann"))
@@ -100,7 +100,7 @@ class PusherDriverStandaloneTest {
                 .toList();
     }
 
-    private static CompletableFuture<BroadcastReceipt> tick(DriverBroadcaster broadcaster, int n) {
+    private static CompletableFuture<BroadcastReceipt> tick(DispatchingBroadcaster broadcaster, int n) {
         return broadcaster.on(Channel.of("orders")).as("tick").with(Map.of("n", n)).send().toCompletableFuture();
     }
 
@@ -116,12 +116,12 @@ class PusherDriverStandaloneTest {
         }
 
         @Override
-        public BroadcastReceipt deliver(ResolvedBroadcast broadcast) {
-            return inner.deliver(broadcast);
+        public BroadcastReceipt send(ResolvedBroadcast broadcast) {
+            return inner.send(broadcast);
         }
 
         @Override
-        public List<BroadcastReceipt> deliverAll(List<ResolvedBroadcast> broadcasts) {
+        public List<BroadcastReceipt> sendAll(List<ResolvedBroadcast> broadcasts) {
             entered.countDown();
             try {
                 if (!released.await(10, TimeUnit.SECONDS)) {
@@ -132,7 +132,7 @@ class PusherDriverStandaloneTest {
                 throw new AssertionError(e);
             }
             sizes.add(broadcasts.size());
-            return inner.deliverAll(broadcasts);
+            return inner.sendAll(broadcasts);
         }
 
         void hold() {

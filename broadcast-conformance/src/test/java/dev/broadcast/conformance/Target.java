@@ -1,7 +1,7 @@
 package dev.broadcast.conformance;
 
-import java.util.Optional;
 import dev.broadcast.core.HubStats;
+import java.util.Optional;
 
 /**
  * A running server the real clients are pointed at: where it listens, the app it hosts, and what

@@ -1,9 +1,21 @@
 package dev.broadcast.core;
 
-import dev.broadcast.core.internal.AppRuntime;
-import dev.broadcast.core.internal.Counters;
-import dev.broadcast.core.internal.DaemonScheduler;
-import dev.broadcast.core.internal.Hub;
+import dev.broadcast.core.config.App;
+import dev.broadcast.core.config.Limits;
+import dev.broadcast.core.config.Scheduler;
+import dev.broadcast.core.internal.api.HttpApi;
+import dev.broadcast.core.internal.engine.AppRuntime;
+import dev.broadcast.core.internal.engine.Counters;
+import dev.broadcast.core.internal.engine.Engine;
+import dev.broadcast.core.internal.engine.TriggerTarget;
+import dev.broadcast.core.transport.ApiExchange;
+import dev.broadcast.core.transport.ApiRequest;
+import dev.broadcast.core.transport.ApiResponse;
+import dev.broadcast.core.transport.ConnectRequest;
+import dev.broadcast.core.transport.Connection;
+import dev.broadcast.core.transport.Transport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -28,12 +40,14 @@ import java.util.Optional;
  */
 public final class BroadcastHub implements AutoCloseable {
 
-    private final Hub hub;
+    private final Engine engine;
+    private final HttpApi api;
     /** The scheduler this hub created for itself (none was given), stopped on close; else null. */
-    private final DaemonScheduler ownScheduler;
+    private final Scheduler ownScheduler;
 
-    private BroadcastHub(Builder builder, Scheduler scheduler, DaemonScheduler ownScheduler) {
-        this.hub = new Hub(builder.apps, builder.clock, scheduler, builder.webhookRetryBase, builder.webhookAttempts);
+    private BroadcastHub(Builder builder, Scheduler scheduler, Scheduler ownScheduler) {
+        this.engine = new Engine(builder.apps, builder.clock, scheduler, builder.webhookRetryBase, builder.webhookAttempts);
+        this.api = new HttpApi(engine, builder.clock);
         this.ownScheduler = ownScheduler;
     }
 
@@ -50,17 +64,31 @@ public final class BroadcastHub implements AutoCloseable {
      * returned connection is then already closed.
      */
     public Connection connect(ConnectRequest request, Transport transport) {
-        return hub.connect(request, transport);
+        return engine.connect(request, transport);
     }
 
     /** Answers one Pusher HTTP API request (or {@code GET /up}). Never throws for bad input. */
     public ApiResponse handle(ApiRequest request) {
-        return hub.api().handle(request);
+        return api.handle(request);
+    }
+
+    /**
+     * Answers one HTTP request held by an adapter's server: reads at most
+     * {@link #maxApiBodyBytes()} + 1 body bytes, {@link #handle handles} it, and responds with the
+     * status and a JSON body. This is the whole mapping between an HTTP server and the API, so
+     * every adapter maps requests the same way.
+     *
+     * @throws IOException if reading the body or writing the answer failed
+     */
+    public void serve(ApiExchange exchange) throws IOException {
+        byte[] body = exchange.body(api.maxBodyBytes());
+        ApiResponse answer = handle(ApiRequest.of(exchange.method(), exchange.target(), body));
+        exchange.respond(answer.status(), answer.body().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The most request-body bytes the API accepts; adapters may stop reading past it (413). */
     public int maxApiBodyBytes() {
-        return hub.maxApiBodyBytes();
+        return api.maxBodyBytes();
     }
 
     /**
@@ -85,29 +113,38 @@ public final class BroadcastHub implements AutoCloseable {
         return runtime.trigger(channels, event, data, exceptSocketId);
     }
 
+    /** The local driver's way in to app {@code appId}: it checks the app's limits itself, once. */
+    TriggerTarget triggerTarget(String appId) {
+        AppRuntime runtime = engine.byId(appId);
+        if (runtime == null) {
+            throw new IllegalArgumentException("The hub hosts no app with id " + appId);
+        }
+        return runtime;
+    }
+
     /** The apps this hub hosts. */
     public List<App> apps() {
-        return hub.apps();
+        return engine.apps();
     }
 
     /** The app with {@code key}, if hosted here. */
     public Optional<App> appByKey(String key) {
-        return Optional.ofNullable(hub.byKey(key)).map(AppRuntime::app);
+        return Optional.ofNullable(engine.byKey(key)).map(AppRuntime::app);
     }
 
     /** Current counts and totals. */
     public HubStats stats() {
-        Counters counters = hub.counters();
+        Counters counters = engine.counters();
         int connections = 0;
         int channels = 0;
         int subscriptions = 0;
-        for (AppRuntime runtime : hub.runtimes()) {
+        for (AppRuntime runtime : engine.runtimes()) {
             connections += runtime.connectionCount();
             channels += runtime.channelCount();
             subscriptions += runtime.subscriptionTotal();
         }
         return new HubStats(connections, channels, subscriptions, counters.messagesIn(), counters.messagesOut(),
-                counters.bytesOut(), counters.webhooksSent(), counters.webhooksFailed(), counters.closesByCode());
+                counters.bytesOut(), engine.webhooks().sent(), engine.webhooks().failed(), counters.closesByCode());
     }
 
     /**
@@ -116,14 +153,14 @@ public final class BroadcastHub implements AutoCloseable {
      */
     @Override
     public void close() {
-        hub.close();
+        engine.close();
         if (ownScheduler != null) {
-            ownScheduler.shutdown();
+            ownScheduler.close();
         }
     }
 
     private AppRuntime runtime(String appId) {
-        AppRuntime runtime = hub.byId(appId);
+        AppRuntime runtime = engine.byId(appId);
         if (runtime == null) {
             throw new IllegalArgumentException("Unknown app id: " + appId);
         }
@@ -189,7 +226,7 @@ public final class BroadcastHub implements AutoCloseable {
             if (scheduler != null) {
                 return new BroadcastHub(this, scheduler, null);
             }
-            DaemonScheduler own = new DaemonScheduler();
+            Scheduler own = Scheduler.daemon();
             return new BroadcastHub(this, own, own);
         }
     }

@@ -1,5 +1,6 @@
 package dev.broadcast.core;
 
+import dev.broadcast.core.transport.ApiRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -2,6 +2,8 @@ package dev.broadcast.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.broadcast.core.transport.ApiRequest;
+import dev.broadcast.core.transport.ApiResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.broadcast.Authorization;
 import dev.broadcast.ChannelRoutes;
+import dev.broadcast.core.config.App;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -174,7 +175,7 @@ class AuthEndpointTest {
         @Test
         void theHubAcceptsWhatTheEndpointSigns() {
             try (Fixture fixture = Fixture.create()) {
-                TestClient client = fixture.connect();
+                FixtureClient client = fixture.connect();
                 String socketId = client.socketId();
                 AuthEndpoint<User> endpoint = endpoint();
 

@@ -14,6 +14,9 @@ import dev.broadcast.BroadcastReceipt;
 import dev.broadcast.Channel;
 import dev.broadcast.OutputBuffer;
 import dev.broadcast.ShouldBroadcastNow;
+import dev.broadcast.core.config.Scheduler;
+import dev.broadcast.core.driver.BroadcastDriver;
+import dev.broadcast.core.driver.ResolvedBroadcast;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,16 +57,16 @@ class BatchWindowTest {
     private final ManualScheduler manual = new ManualScheduler(clock);
     private final CountingScheduler scheduler = new CountingScheduler(manual);
     private final RecordingDriver driver = new RecordingDriver();
-    private final List<DriverBroadcaster> made = new ArrayList<>();
+    private final List<DispatchingBroadcaster> made = new ArrayList<>();
 
     @AfterEach
     void closeAll() {
-        made.forEach(DriverBroadcaster::close);
+        made.forEach(DispatchingBroadcaster::close);
     }
 
     @Test
     void withoutAWindowQueuedSendsAreNotHeldAndNothingIsScheduled() {
-        DriverBroadcaster broadcaster = track(Broadcasters.builder(driver).dispatchOnCallerThread()
+        DispatchingBroadcaster broadcaster = track(Broadcasters.builder(driver).dispatchOnCallerThread()
                 .scheduler(scheduler).clock(clock).build());
         CompletableFuture<BroadcastReceipt> a = send(broadcaster, "a");
 
@@ -74,7 +77,7 @@ class BatchWindowTest {
 
     @Test
     void theFirstBroadcastOpensAWindowAndEverythingSentDuringItArrivesInOneListInOrder() {
-        DriverBroadcaster broadcaster = windowed();
+        DispatchingBroadcaster broadcaster = windowed();
         List<CompletableFuture<BroadcastReceipt>> stages = new ArrayList<>();
         stages.add(send(broadcaster, "a"));
         assertEquals(1, manual.tasks().size(), "the first broadcast opened the window");
@@ -84,7 +87,7 @@ class BatchWindowTest {
         stages.add(send(broadcaster, "b"));
         manual.advance(Duration.ofMillis(10));
         stages.add(send(broadcaster, "c"));
-        stages.add(broadcaster.broadcast(new DriverBroadcasterTest.Queued(4)).toCompletableFuture());
+        stages.add(broadcaster.broadcast(new DispatchingBroadcasterTest.Queued(4)).toCompletableFuture());
         manual.advance(Duration.ofMillis(4)); // 19 ms: still open
         assertEquals(List.of(), driver.lists(), "nothing reaches the driver before the window ends");
         assertTrue(stages.stream().noneMatch(CompletableFuture::isDone), "no stage completes before delivery");
@@ -101,7 +104,7 @@ class BatchWindowTest {
 
     @Test
     void oneTaskPerWindowNoneWhileIdleAndTheNextBroadcastOpensAFreshWindow() {
-        DriverBroadcaster broadcaster = windowed();
+        DispatchingBroadcaster broadcaster = windowed();
         for (int window = 0; window < 3; window++) {
             for (int i = 0; i < 50; i++) {
                 send(broadcaster, "w" + window + "." + i);
@@ -125,7 +128,7 @@ class BatchWindowTest {
 
     @Test
     void aLargeWindowIsHandedOverAHundredAtATimeInOrderWithoutWaitingForAnotherWindow() {
-        DriverBroadcaster broadcaster = windowed();
+        DispatchingBroadcaster broadcaster = windowed();
         List<String> names = IntStream.range(0, 250).mapToObj(i -> "e" + i).toList();
         List<CompletableFuture<BroadcastReceipt>> stages = names.stream().map(name -> send(broadcaster, name)).toList();
         manual.advance(WINDOW);
@@ -137,7 +140,7 @@ class BatchWindowTest {
 
     @Test
     void nowSendsBypassTheWindowOnTheCallersThread() {
-        DriverBroadcaster broadcaster = windowed();
+        DispatchingBroadcaster broadcaster = windowed();
         CompletableFuture<BroadcastReceipt> queued = send(broadcaster, "queued");
         CompletableFuture<BroadcastReceipt> urgent = broadcaster.broadcast(new Urgent(1)).toCompletableFuture();
         CompletableFuture<BroadcastReceipt> annotated = broadcaster.broadcast(new Annotated(2)).toCompletableFuture();
@@ -156,7 +159,7 @@ class BatchWindowTest {
 
     @Test
     void closeDeliversWhatWaitsAtOnceCancelsTheWindowAndRefusesLaterBroadcasts() {
-        DriverBroadcaster broadcaster = windowed();
+        DispatchingBroadcaster broadcaster = windowed();
         CompletableFuture<BroadcastReceipt> a = send(broadcaster, "a");
         CompletableFuture<BroadcastReceipt> b = send(broadcaster, "b");
         broadcaster.close();
@@ -175,18 +178,18 @@ class BatchWindowTest {
         List<List<String>> lists = new ArrayList<>();
         BroadcastDriver refusing = new BroadcastDriver() {
             @Override
-            public BroadcastReceipt deliver(ResolvedBroadcast broadcast) {
+            public BroadcastReceipt send(ResolvedBroadcast broadcast) {
                 throw new AssertionError("deliverAll is overridden");
             }
 
             @Override
-            public List<BroadcastReceipt> deliverAll(List<ResolvedBroadcast> broadcasts) {
+            public List<BroadcastReceipt> sendAll(List<ResolvedBroadcast> broadcasts) {
                 lists.add(broadcasts.stream().map(ResolvedBroadcast::name).toList());
                 throw new BroadcastException("batch refused");
             }
         };
         try (LogCapture log = new LogCapture()) {
-            DriverBroadcaster broadcaster = track(Broadcasters.builder(refusing).batchWindow(WINDOW)
+            DispatchingBroadcaster broadcaster = track(Broadcasters.builder(refusing).batchWindow(WINDOW)
                     .dispatchOnCallerThread().scheduler(scheduler).clock(clock).build());
             CompletableFuture<BroadcastReceipt> a = send(broadcaster, "a");
             CompletableFuture<BroadcastReceipt> b = send(broadcaster, "b");
@@ -204,7 +207,7 @@ class BatchWindowTest {
     @Test
     void aFailureOfOneBroadcastFailsOnlyItsOwnStage() {
         driver.failWhen(b -> b.name().equals("bad"));
-        DriverBroadcaster broadcaster = windowed();
+        DispatchingBroadcaster broadcaster = windowed();
         CompletableFuture<BroadcastReceipt> good1 = send(broadcaster, "good1");
         CompletableFuture<BroadcastReceipt> bad = send(broadcaster, "bad");
         CompletableFuture<BroadcastReceipt> good2 = send(broadcaster, "good2");
@@ -218,7 +221,7 @@ class BatchWindowTest {
 
     @Test
     void waitingBroadcastsCountTowardsTheQueueCapacity() {
-        DriverBroadcaster broadcaster = track(Broadcasters.builder(driver).batchWindow(WINDOW).queueCapacity(2)
+        DispatchingBroadcaster broadcaster = track(Broadcasters.builder(driver).batchWindow(WINDOW).queueCapacity(2)
                 .dispatchOnCallerThread().scheduler(scheduler).clock(clock).build());
         send(broadcaster, "a");
         send(broadcaster, "b");
@@ -233,7 +236,7 @@ class BatchWindowTest {
 
     @Test
     void aWindowIsNotCutShortByASchedulerThatFiresEarly() {
-        DriverBroadcaster broadcaster = windowed();
+        DispatchingBroadcaster broadcaster = windowed();
         send(broadcaster, "a");
         ManualScheduler.Task task = manual.tasks().get(0);
         task.cancel();
@@ -258,7 +261,7 @@ class BatchWindowTest {
                 throw new RejectedExecutionException("shut down");
             }
         };
-        DriverBroadcaster broadcaster = track(Broadcasters.builder(driver).batchWindow(WINDOW)
+        DispatchingBroadcaster broadcaster = track(Broadcasters.builder(driver).batchWindow(WINDOW)
                 .dispatchOnCallerThread().scheduler(refusing).clock(clock).build());
         CompletableFuture<BroadcastReceipt> a = send(broadcaster, "a");
         assertTrue(a.isDone());
@@ -267,7 +270,7 @@ class BatchWindowTest {
 
     @Test
     void batchesOfThrottledBuffersDoNotWaitForTheBatchWindow() {
-        DriverBroadcaster broadcaster = windowed();
+        DispatchingBroadcaster broadcaster = windowed();
         OutputBuffer out = broadcaster.buffer(ORDERS, "agent.output").window(WINDOW.dividedBy(2));
         send(broadcaster, "before"); // opens a batch window
         out.append("line");
@@ -279,7 +282,7 @@ class BatchWindowTest {
 
     @Test
     void theDispatcherThreadGetsTheWholeWindowInOneListWhenItEnds() {
-        DriverBroadcaster broadcaster = track(Broadcasters.builder(driver).batchWindow(WINDOW)
+        DispatchingBroadcaster broadcaster = track(Broadcasters.builder(driver).batchWindow(WINDOW)
                 .scheduler(scheduler).clock(clock).build());
         List<CompletableFuture<BroadcastReceipt>> stages = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -299,7 +302,7 @@ class BatchWindowTest {
 
     @Test
     void closingWithADispatcherThreadDeliversTheOpenWindowBeforeTheDriverCloses() {
-        DriverBroadcaster broadcaster = track(Broadcasters.builder(driver).batchWindow(Duration.ofSeconds(10))
+        DispatchingBroadcaster broadcaster = track(Broadcasters.builder(driver).batchWindow(Duration.ofSeconds(10))
                 .scheduler(scheduler).clock(clock).build());
         CompletableFuture<BroadcastReceipt> a = send(broadcaster, "a");
         CompletableFuture<BroadcastReceipt> b = send(broadcaster, "b");
@@ -314,19 +317,19 @@ class BatchWindowTest {
     @Test
     void theLocalDriverDeliversAWindowToEachSubscriberInOrderWhenItEnds() {
         try (Fixture fixture = Fixture.create()) {
-            List<TestClient> clients = List.of(fixture.connect(), fixture.connect());
+            List<FixtureClient> clients = List.of(fixture.connect(), fixture.connect());
             clients.forEach(c -> c.subscribe("orders"));
-            DriverBroadcaster local = track(Broadcasters.builder(BroadcastDriver.local(fixture.hub, Fixture.ID))
+            DispatchingBroadcaster local = track(Broadcasters.builder(Broadcasters.localDriver(fixture.hub, Fixture.ID))
                     .batchWindow(WINDOW).dispatchOnCallerThread().scheduler(fixture.scheduler).clock(fixture.clock)
                     .build());
             CompletableFuture<BroadcastReceipt> first = send(local, "one");
             send(local, "two");
             send(local, "three");
-            for (TestClient client : clients) {
+            for (FixtureClient client : clients) {
                 assertEquals(List.of(), client.transport.events("one"));
             }
             fixture.scheduler.advance(WINDOW);
-            for (TestClient client : clients) {
+            for (FixtureClient client : clients) {
                 List<String> names = client.transport.eventNames();
                 assertEquals(List.of("one", "two", "three"), names.subList(names.size() - 3, names.size()));
             }
@@ -337,7 +340,7 @@ class BatchWindowTest {
 
     @Test
     void theWindowMustBePositiveAndAtMostTenSeconds() {
-        DriverBroadcaster.Builder builder = Broadcasters.builder(driver);
+        DispatchingBroadcaster.Builder builder = Broadcasters.builder(driver);
         assertEquals("batchWindow must be positive: PT0S",
                 assertThrows(IllegalArgumentException.class, () -> builder.batchWindow(Duration.ZERO)).getMessage());
         assertEquals("batchWindow must be positive: PT-0.001S",
@@ -349,8 +352,8 @@ class BatchWindowTest {
         assertEquals("batchWindow",
                 assertThrows(NullPointerException.class, () -> builder.batchWindow(null)).getMessage());
 
-        assertEquals(Duration.ofSeconds(10), DriverBroadcaster.MAX_BATCH_WINDOW);
-        assertSame(builder, builder.batchWindow(DriverBroadcaster.MAX_BATCH_WINDOW), "the limit itself is allowed");
+        assertEquals(Duration.ofSeconds(10), DispatchingBroadcaster.MAX_BATCH_WINDOW);
+        assertSame(builder, builder.batchWindow(DispatchingBroadcaster.MAX_BATCH_WINDOW), "the limit itself is allowed");
         assertSame(builder, builder.batchWindow(Duration.ofNanos(1)));
     }
 
@@ -382,17 +385,17 @@ class BatchWindowTest {
         return broadcasts.stream().map(ResolvedBroadcast::name).toList();
     }
 
-    private DriverBroadcaster windowed() {
+    private DispatchingBroadcaster windowed() {
         return track(Broadcasters.builder(driver).batchWindow(WINDOW).dispatchOnCallerThread()
                 .scheduler(scheduler).clock(clock).build());
     }
 
-    private DriverBroadcaster track(DriverBroadcaster broadcaster) {
+    private DispatchingBroadcaster track(DispatchingBroadcaster broadcaster) {
         made.add(broadcaster);
         return broadcaster;
     }
 
-    private static CompletableFuture<BroadcastReceipt> send(DriverBroadcaster broadcaster, String name) {
+    private static CompletableFuture<BroadcastReceipt> send(DispatchingBroadcaster broadcaster, String name) {
         return broadcaster.on(ORDERS).as(name).send().toCompletableFuture();
     }
 

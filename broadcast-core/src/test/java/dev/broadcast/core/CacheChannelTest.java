@@ -41,7 +41,7 @@ class CacheChannelTest {
     void privateAndPresenceCacheChannelsAlsoReplay() {
         try (Fixture fixture = Fixture.create()) {
             fixture.hub.trigger(Fixture.ID, List.of("private-cache-a", "presence-cache-b"), "ev", "d", null);
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
 
             assertJson("{\"event\":\"ev\",\"channel\":\"private-cache-a\",\"data\":\"d\"}",
                     client.subscribe("private-cache-a").get(1));

@@ -14,9 +14,9 @@ class ClientEventsTest {
     @Test
     void clientEventReachesOtherSubscribersAndIsNeverEchoedToTheSender() {
         try (Fixture fixture = Fixture.withClientEvents()) {
-            TestClient sender = fixture.connect();
-            TestClient other = fixture.connect();
-            TestClient elsewhere = fixture.connect();
+            FixtureClient sender = fixture.connect();
+            FixtureClient other = fixture.connect();
+            FixtureClient elsewhere = fixture.connect();
             sender.subscribe("private-chat");
             other.subscribe("private-chat");
             elsewhere.subscribe("private-other");
@@ -37,8 +37,8 @@ class ClientEventsTest {
     @Test
     void refusedWith4301WhenTheAppHasClientEventsOff() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient sender = fixture.connect();
-            TestClient other = fixture.connect();
+            FixtureClient sender = fixture.connect();
+            FixtureClient other = fixture.connect();
             sender.subscribe("private-chat");
             other.subscribe("private-chat");
             int mark = other.mark();
@@ -55,8 +55,8 @@ class ClientEventsTest {
     @Test
     void refusedOnPublicAndEncryptedChannels() {
         try (Fixture fixture = Fixture.withClientEvents()) {
-            TestClient sender = fixture.connect();
-            TestClient other = fixture.connect();
+            FixtureClient sender = fixture.connect();
+            FixtureClient other = fixture.connect();
             for (String channel : List.of("public-chat", "private-encrypted-chat")) {
                 sender.subscribe(channel);
                 other.subscribe(channel);
@@ -75,8 +75,8 @@ class ClientEventsTest {
     @Test
     void refusedWhenTheSenderIsNotSubscribed() {
         try (Fixture fixture = Fixture.withClientEvents()) {
-            TestClient sender = fixture.connect();
-            TestClient other = fixture.connect();
+            FixtureClient sender = fixture.connect();
+            FixtureClient other = fixture.connect();
             other.subscribe("private-chat");
             int mark = other.mark();
 
@@ -94,8 +94,8 @@ class ClientEventsTest {
     @Test
     void forgedInternalEventsFromClientsAreRejected() {
         try (Fixture fixture = Fixture.withClientEvents()) {
-            TestClient sender = fixture.connect();
-            TestClient other = fixture.connect();
+            FixtureClient sender = fixture.connect();
+            FixtureClient other = fixture.connect();
             sender.subscribePresence("presence-room", "{\"user_id\":\"1\"}");
             other.subscribePresence("presence-room", "{\"user_id\":\"2\"}");
             int mark = other.mark();
@@ -113,8 +113,8 @@ class ClientEventsTest {
     @Test
     void presenceClientEventCarriesTheServerKnownUserIdAndIgnoresAForgedOne() {
         try (Fixture fixture = Fixture.withClientEvents()) {
-            TestClient sender = fixture.connect();
-            TestClient other = fixture.connect();
+            FixtureClient sender = fixture.connect();
+            FixtureClient other = fixture.connect();
             sender.subscribePresence("presence-room", "{\"user_id\":\"1\"}");
             other.subscribePresence("presence-room", "{\"user_id\":\"2\"}");
             int mark = other.mark();
@@ -131,8 +131,8 @@ class ClientEventsTest {
     @Test
     void privateClientEventHasNoUserIdEvenWhenTheSenderForgesOne() {
         try (Fixture fixture = Fixture.withClientEvents()) {
-            TestClient sender = fixture.connect();
-            TestClient other = fixture.connect();
+            FixtureClient sender = fixture.connect();
+            FixtureClient other = fixture.connect();
             sender.subscribe("private-chat");
             other.subscribe("private-chat");
             int mark = other.mark();

@@ -30,7 +30,7 @@ class ConcurrencyTest {
                 done.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < rounds; i++) {
-                        TestClient client = fixture.connect();
+                        FixtureClient client = fixture.connect();
                         String user = "{\"user_id\":\"" + (i % 5) + "\"}";
                         client.subscribePresence("presence-shared", user);
                         client.subscribe("shared");
@@ -64,7 +64,7 @@ class ConcurrencyTest {
     @Test
     void aWatcherSeesEveryUsersPresenceEventsAlternate() throws Exception {
         try (Fixture fixture = Fixture.create()) {
-            TestClient watcher = fixture.connect();
+            FixtureClient watcher = fixture.connect();
             watcher.subscribePresence("presence-shared", "{\"user_id\":\"watcher\"}");
             int threads = 8;
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -74,7 +74,7 @@ class ConcurrencyTest {
                 done.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < 300; i++) {
-                        TestClient client = fixture.connect();
+                        FixtureClient client = fixture.connect();
                         client.subscribePresence("presence-shared", "{\"user_id\":\"" + (i % 3) + "\"}");
                         client.connection.closed();
                     }

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.broadcast.core.config.App;
+import dev.broadcast.core.config.Limits;
+import dev.broadcast.core.config.Scheduler;
+import dev.broadcast.core.transport.ConnectRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -79,8 +83,8 @@ class ConfigurationTest {
             assertEquals(Optional.of(other), fixture.hub.appByKey("otherkey"));
             assertEquals(Optional.empty(), fixture.hub.appByKey("nope"));
 
-            TestClient mine = fixture.connect();
-            TestClient theirs = fixture.connect(new ConnectRequest("otherkey", "7", null));
+            FixtureClient mine = fixture.connect();
+            FixtureClient theirs = fixture.connect(new ConnectRequest("otherkey", "7", null));
             mine.subscribe("same-name");
             theirs.send(Wire.message("pusher:subscribe", Wire.map("auth", "", "channel", "same-name")));
             int mark = theirs.mark();
@@ -129,8 +133,8 @@ class ConfigurationTest {
     @Test
     void statsCountMessagesBytesAndState() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
-            TestClient second = fixture.connect();
+            FixtureClient client = fixture.connect();
+            FixtureClient second = fixture.connect();
             client.subscribe("a");
             client.subscribe("b");
             second.subscribe("a");
@@ -143,7 +147,7 @@ class ConfigurationTest {
             assertEquals(4, stats.messagesIn());
             assertEquals(6, stats.messagesOut()); // 2 established, 3 subscription_succeeded, 1 pong
             long bytes = 0;
-            for (TestClient c : List.of(client, second)) {
+            for (FixtureClient c : List.of(client, second)) {
                 bytes += c.transport.rawFrames().stream().mapToLong(f -> f.getBytes(StandardCharsets.UTF_8).length).sum();
             }
             assertEquals(bytes, stats.bytesOut());

@@ -15,7 +15,8 @@ import dev.broadcast.Channel;
 import dev.broadcast.ChannelType;
 import dev.broadcast.ShouldBroadcast;
 import dev.broadcast.ShouldBroadcastNow;
-import dev.broadcast.core.internal.EventResolver;
+import dev.broadcast.core.driver.ResolvedBroadcast;
+import dev.broadcast.core.internal.broadcasting.EventResolver;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -38,7 +39,7 @@ class EventResolutionTest {
     private static final String T = EventResolutionTest.class.getName() + "$";
 
     private final RecordingDriver driver = new RecordingDriver();
-    private final DriverBroadcaster broadcaster = Broadcasters.builder(driver).dispatchOnCallerThread().build();
+    private final DispatchingBroadcaster broadcaster = Broadcasters.builder(driver).dispatchOnCallerThread().build();
 
     @AfterEach
     void close() {

@@ -11,13 +11,13 @@ class FanOutTest {
     @Test
     void aBroadcastIsEncodedOnceAndTheSameTextGoesToEverySubscriber() {
         try (Fixture fixture = Fixture.create()) {
-            List<TestClient> clients = List.of(fixture.connect(), fixture.connect(), fixture.connect());
+            List<FixtureClient> clients = List.of(fixture.connect(), fixture.connect(), fixture.connect());
             clients.forEach(c -> c.subscribe("orders"));
             int reached = fixture.hub.trigger(Fixture.ID, List.of("orders"), "order.shipped", "{\"id\":7}", null);
             assertEquals(3, reached);
             String first = last(clients.get(0));
             assertEquals("{\"event\":\"order.shipped\",\"channel\":\"orders\",\"data\":\"{\\\"id\\\":7}\"}", first);
-            for (TestClient client : clients) {
+            for (FixtureClient client : clients) {
                 assertSame(first, last(client), "one String instance shared, not one encode per subscriber");
             }
         }
@@ -26,9 +26,9 @@ class FanOutTest {
     @Test
     void eachChannelOfATriggerGetsItsOwnFrameSharedByItsSubscribers() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient a1 = fixture.connect();
-            TestClient a2 = fixture.connect();
-            TestClient b = fixture.connect();
+            FixtureClient a1 = fixture.connect();
+            FixtureClient a2 = fixture.connect();
+            FixtureClient b = fixture.connect();
             a1.subscribe("a");
             a2.subscribe("a");
             b.subscribe("b");
@@ -39,7 +39,7 @@ class FanOutTest {
         }
     }
 
-    private static String last(TestClient client) {
+    private static String last(FixtureClient client) {
         List<String> raw = client.transport.rawFrames();
         return raw.get(raw.size() - 1);
     }

@@ -2,6 +2,10 @@ package dev.broadcast.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.broadcast.core.config.App;
+import dev.broadcast.core.transport.ApiResponse;
+import dev.broadcast.core.transport.ConnectRequest;
+import dev.broadcast.core.transport.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,8 +65,8 @@ final class Fixture implements AutoCloseable {
     }
 
     /** Connects with protocol 7 and no Origin, and checks the handshake succeeded. */
-    TestClient connect() {
-        TestClient client = connect(new ConnectRequest(KEY, "7", null));
+    FixtureClient connect() {
+        FixtureClient client = connect(new ConnectRequest(KEY, "7", null));
         if (!client.isOpen()) {
             throw new AssertionError("connect failed: " + client.frames());
         }
@@ -70,13 +74,13 @@ final class Fixture implements AutoCloseable {
     }
 
     /** Connects with {@code request}, whatever the outcome. */
-    TestClient connect(ConnectRequest request) {
+    FixtureClient connect(ConnectRequest request) {
         FakeTransport transport = new FakeTransport();
         synchronized (transports) {
             transports.add(transport);
         }
         Connection connection = hub.connect(request, transport);
-        return new TestClient(this, transport, connection);
+        return new FixtureClient(this, transport, connection);
     }
 
     /** Answers a request signed now by the fixture's clock. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.broadcast.core.transport.ConnectRequest;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -19,7 +20,7 @@ class HandshakeTest {
     @Test
     void firstFrameIsConnectionEstablishedWithStringDataAndNothingElse() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
 
             List<JsonNode> frames = client.frames();
             assertEquals(1, frames.size(), frames::toString);
@@ -60,7 +61,7 @@ class HandshakeTest {
     @Test
     void unknownAppKeyGetsError4001ThenClose4001() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect(new ConnectRequest("no-such-key", "7", null));
+            FixtureClient client = fixture.connect(new ConnectRequest("no-such-key", "7", null));
             assertRejected(client, 4001);
             assertEquals(0, fixture.hub.stats().connections());
             assertEquals(1L, fixture.hub.stats().closesByCode().get(4001));
@@ -86,7 +87,7 @@ class HandshakeTest {
     @ValueSource(strings = {"5", "6", "7"})
     void protocolVersionsFiveToSevenAreAccepted(String version) {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect(new ConnectRequest(Fixture.KEY, version, null));
+            FixtureClient client = fixture.connect(new ConnectRequest(Fixture.KEY, version, null));
             assertTrue(client.isOpen());
             assertEquals("pusher:connection_established", client.frames().get(0).get("event").asText());
         }
@@ -95,7 +96,7 @@ class HandshakeTest {
     @Test
     void missingProtocolIsAccepted() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect(new ConnectRequest(Fixture.KEY, null, null));
+            FixtureClient client = fixture.connect(new ConnectRequest(Fixture.KEY, null, null));
             assertTrue(client.isOpen());
             assertEquals(List.of("pusher:connection_established"), client.transport.eventNames());
         }
@@ -137,13 +138,13 @@ class HandshakeTest {
     @Test
     void hubCloseClosesEveryConnectionWith4200AndRefusesNewOnes() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient a = fixture.connect();
-            TestClient b = fixture.connect();
+            FixtureClient a = fixture.connect();
+            FixtureClient b = fixture.connect();
             b.subscribe("orders");
 
             fixture.hub.close();
 
-            for (TestClient client : List.of(a, b)) {
+            for (FixtureClient client : List.of(a, b)) {
                 assertFalse(client.isOpen());
                 Wire.assertError(4200, client.last());
                 assertEquals(4200, client.transport.closeCode());
@@ -161,7 +162,7 @@ class HandshakeTest {
     @Test
     void clientSideCloseReleasesTheConnectionWithoutACloseCall() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("orders");
             int frames = client.mark();
 
@@ -179,7 +180,7 @@ class HandshakeTest {
     }
 
     /** A rejected handshake: exactly {@code pusher:error} with the code, then a close with the same code. */
-    static void assertRejected(TestClient client, int code) {
+    static void assertRejected(FixtureClient client, int code) {
         assertFalse(client.isOpen());
         List<JsonNode> frames = client.frames();
         assertEquals(1, frames.size(), frames::toString);

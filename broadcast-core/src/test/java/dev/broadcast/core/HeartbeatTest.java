@@ -21,7 +21,7 @@ class HeartbeatTest {
     @Test
     void silenceForTheActivityTimeoutGivesOnePingAndNoAnswerClosesWith4201() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("orders");
             int mark = client.mark();
 
@@ -51,7 +51,7 @@ class HeartbeatTest {
     @Test
     void aConnectionThatNeverSubscribesIsReapedTheSameWay() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient idle = fixture.connect();
+            FixtureClient idle = fixture.connect();
 
             fixture.scheduler.advance(Duration.ofSeconds(120));
             assertJson(PING, idle.last());
@@ -68,7 +68,7 @@ class HeartbeatTest {
     @Test
     void anyMessageResetsTheActivityTimer() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             fixture.scheduler.advance(Duration.ofSeconds(100));
             client.subscribe("orders");
             int mark = client.mark();
@@ -83,7 +83,7 @@ class HeartbeatTest {
     @Test
     void evenAMalformedMessageCountsAsActivity() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             fixture.scheduler.advance(Duration.ofSeconds(60));
             client.send("garbage");
             int mark = client.mark();
@@ -95,7 +95,7 @@ class HeartbeatTest {
     @Test
     void webSocketControlFramesCountAsActivity() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             int mark = client.mark();
             for (int i = 0; i < 10; i++) {
                 fixture.scheduler.advance(Duration.ofSeconds(100));
@@ -109,7 +109,7 @@ class HeartbeatTest {
     @Test
     void answeringTheServerPingKeepsTheConnectionAndTheNextPingComesAfterAnotherSilence() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             fixture.scheduler.advance(Duration.ofSeconds(120));
             assertJson(PING, client.last());
 
@@ -129,7 +129,7 @@ class HeartbeatTest {
     @Test
     void appTimeoutsAreUsed() {
         try (Fixture fixture = Fixture.create(b -> b.activityTimeout(Duration.ofSeconds(30)).pongTimeout(Duration.ofSeconds(5)))) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             fixture.scheduler.advance(Duration.ofSeconds(29));
             assertEquals(1, client.frames().size());
             fixture.scheduler.advance(Duration.ofSeconds(1));
@@ -144,8 +144,8 @@ class HeartbeatTest {
     @Test
     void reapedPresenceMemberIsRemovedForOthers() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient alive = fixture.connect();
-            TestClient dead = fixture.connect();
+            FixtureClient alive = fixture.connect();
+            FixtureClient dead = fixture.connect();
             alive.subscribePresence("presence-room", "{\"user_id\":\"1\"}");
             dead.subscribePresence("presence-room", "{\"user_id\":\"2\"}");
 
@@ -165,9 +165,9 @@ class HeartbeatTest {
     void fiveHundredConnectionsShareOneScheduledTask() {
         try (Fixture fixture = Fixture.create()) {
             assertEquals(1, fixture.scheduler.tasks().size());
-            List<TestClient> clients = new ArrayList<>();
+            List<FixtureClient> clients = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
-                TestClient client = fixture.connect();
+                FixtureClient client = fixture.connect();
                 if (i % 2 == 0) {
                     client.subscribe("c" + (i % 7));
                 }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.broadcast.core.config.App;
+import dev.broadcast.core.transport.ApiRequest;
+import dev.broadcast.core.transport.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,9 +21,9 @@ class HttpApiTest {
     @Test
     void eventsAreDeliveredToTheSubscribersOfEachChannel() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient a = fixture.connect();
-            TestClient b = fixture.connect();
-            TestClient none = fixture.connect();
+            FixtureClient a = fixture.connect();
+            FixtureClient b = fixture.connect();
+            FixtureClient none = fixture.connect();
             a.subscribe("a");
             b.subscribe("private-b");
             none.subscribe("c");
@@ -44,7 +47,7 @@ class HttpApiTest {
     @Test
     void singleChannelFieldIsAccepted() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("a");
             assertOk("{}", fixture.triggerApi("name", "e", "channel", "a", "data", "x"));
             assertJson("{\"event\":\"e\",\"channel\":\"a\",\"data\":\"x\"}", client.last());
@@ -54,9 +57,9 @@ class HttpApiTest {
     @Test
     void socketIdExcludesExactlyThatConnection() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient sender = fixture.connect();
-            TestClient sameUserOtherTab = fixture.connect();
-            TestClient other = fixture.connect();
+            FixtureClient sender = fixture.connect();
+            FixtureClient sameUserOtherTab = fixture.connect();
+            FixtureClient other = fixture.connect();
             sender.subscribePresence("presence-a", "{\"user_id\":\"1\"}");
             sameUserOtherTab.subscribePresence("presence-a", "{\"user_id\":\"1\"}");
             other.subscribePresence("presence-a", "{\"user_id\":\"2\"}");
@@ -76,8 +79,8 @@ class HttpApiTest {
     @Test
     void socketIdOfAGoneConnectionExcludesNobody() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient gone = fixture.connect();
-            TestClient client = fixture.connect();
+            FixtureClient gone = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("a");
             String goneId = gone.socketId();
             gone.connection.closed();
@@ -99,7 +102,7 @@ class HttpApiTest {
     @Test
     void invalidEventsGive400AndSendNothing() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("a");
             int mark = client.mark();
             for (String body : List.of("", "not json", "[]", "{\"channel\":\"a\",\"data\":\"x\"}",
@@ -119,8 +122,8 @@ class HttpApiTest {
     @Test
     void eventsWithInfoReportCountsPerChannel() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient one = fixture.connect();
-            TestClient two = fixture.connect();
+            FixtureClient one = fixture.connect();
+            FixtureClient two = fixture.connect();
             one.subscribePresence("presence-a", "{\"user_id\":\"1\"}");
             two.subscribePresence("presence-a", "{\"user_id\":\"1\"}");
             two.subscribe("b");
@@ -138,8 +141,8 @@ class HttpApiTest {
     @Test
     void batchEventsAreDeliveredInOrderWithPerEventSocketExclusion() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient a = fixture.connect();
-            TestClient b = fixture.connect();
+            FixtureClient a = fixture.connect();
+            FixtureClient b = fixture.connect();
             a.subscribe("x");
             b.subscribe("x");
             b.subscribe("y");
@@ -163,7 +166,7 @@ class HttpApiTest {
     @Test
     void batchWithOneInvalidEventSendsNothing() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient a = fixture.connect();
+            FixtureClient a = fixture.connect();
             a.subscribe("x");
             int mark = a.mark();
             String body = Wire.write(Wire.map("batch", List.of(
@@ -178,7 +181,7 @@ class HttpApiTest {
     @Test
     void batchWithInfoAnswersPerEventInOrder() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient a = fixture.connect();
+            FixtureClient a = fixture.connect();
             a.subscribe("x");
             String body = Wire.write(Wire.map("batch", List.of(
                     Wire.map("name", "e", "channel", "x", "data", "1", "info", "subscription_count"),
@@ -194,7 +197,7 @@ class HttpApiTest {
     @Test
     void channelsListsOccupiedChannelsOnly() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("a");
             client.subscribe("private-b");
             client.subscribePresence("presence-c", "{\"user_id\":\"1\"}");
@@ -212,8 +215,8 @@ class HttpApiTest {
     @Test
     void channelsWithUserCountNeedsThePresencePrefix() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient one = fixture.connect();
-            TestClient two = fixture.connect();
+            FixtureClient one = fixture.connect();
+            FixtureClient two = fixture.connect();
             one.subscribePresence("presence-c", "{\"user_id\":\"1\"}");
             two.subscribePresence("presence-c", "{\"user_id\":\"2\"}");
             two.subscribePresence("presence-d", "{\"user_id\":\"2\"}");
@@ -237,8 +240,8 @@ class HttpApiTest {
     @Test
     void channelInfoReportsOccupiedAndCounts() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient one = fixture.connect();
-            TestClient two = fixture.connect();
+            FixtureClient one = fixture.connect();
+            FixtureClient two = fixture.connect();
             one.subscribePresence("presence-c", "{\"user_id\":\"1\"}");
             two.subscribePresence("presence-c", "{\"user_id\":\"1\"}");
             one.subscribe("a");
@@ -268,9 +271,9 @@ class HttpApiTest {
     @Test
     void channelUsersListsDistinctPresenceUsersAndRefusesOtherChannels() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient one = fixture.connect();
-            TestClient two = fixture.connect();
-            TestClient three = fixture.connect();
+            FixtureClient one = fixture.connect();
+            FixtureClient two = fixture.connect();
+            FixtureClient three = fixture.connect();
             one.subscribePresence("presence-c", "{\"user_id\":\"1\"}");
             two.subscribePresence("presence-c", "{\"user_id\":2}");
             three.subscribePresence("presence-c", "{\"user_id\":\"1\"}");
@@ -288,10 +291,10 @@ class HttpApiTest {
     @Test
     void terminateConnectionsClosesEveryConnectionOfThatUserWith4009() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient member = fixture.connect();
-            TestClient otherTab = fixture.connect();
-            TestClient signedIn = fixture.connect();
-            TestClient someoneElse = fixture.connect();
+            FixtureClient member = fixture.connect();
+            FixtureClient otherTab = fixture.connect();
+            FixtureClient signedIn = fixture.connect();
+            FixtureClient someoneElse = fixture.connect();
             member.subscribePresence("presence-c", "{\"user_id\":\"7\"}");
             otherTab.subscribePresence("presence-c", "{\"user_id\":7}");
             signedIn.signin("{\"id\":\"7\"}");
@@ -301,7 +304,7 @@ class HttpApiTest {
 
             assertOk("{}", fixture.api(ApiCall.post("/apps/3/users/7/terminate_connections", "{}")));
 
-            for (TestClient victim : List.of(member, otherTab, signedIn)) {
+            for (FixtureClient victim : List.of(member, otherTab, signedIn)) {
                 assertFalse(victim.isOpen());
                 Wire.assertError(4009, victim.last());
                 assertEquals(4009, victim.transport.closeCode());
@@ -318,7 +321,7 @@ class HttpApiTest {
     @Test
     void terminatingAnUnknownUserIsFine() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             assertOk("{}", fixture.api(ApiCall.post("/apps/3/users/nobody/terminate_connections", "{}")));
             assertTrue(client.isOpen());
         }
@@ -329,7 +332,7 @@ class HttpApiTest {
     @Test
     void bodyChangedAfterSigningGives401() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("a");
             int mark = client.mark();
             ApiRequest signed = ApiCall.post("/apps/3/events", "{\"name\":\"e\",\"channel\":\"a\",\"data\":\"1\"}")
@@ -347,7 +350,7 @@ class HttpApiTest {
     @Test
     void theSameSignedRequestTwiceWithinTheWindowIsAcceptedTwiceAsPusherDoes() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("a");
             int mark = client.mark();
             ApiRequest signed = ApiCall.post("/apps/3/events", "{\"name\":\"e\",\"channel\":\"a\",\"data\":\"1\"}")
@@ -417,7 +420,7 @@ class HttpApiTest {
     @Test
     void canonicalQueryUsesDecodedValuesAndLowercasedSortedKeys() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("a");
             // the comma is sent URL-encoded (%2C) and signed raw; upper-case keys are lowercased
             ApiResponse response = fixture.api(ApiCall.get("/apps/3/channels/a").param("INFO", "subscription_count,user_count"));

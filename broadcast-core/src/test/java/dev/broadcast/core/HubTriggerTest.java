@@ -3,6 +3,7 @@ package dev.broadcast.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.broadcast.core.config.Limits;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class HubTriggerTest {
     @Test
     void eventNameOf200CharactersIsSentAnd201IsRefused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = subscribed(fixture, "orders");
+            FixtureClient client = subscribed(fixture, "orders");
             assertEquals(1, fixture.hub.trigger(Fixture.ID, List.of("orders"), "e".repeat(200), "x", null));
 
             assertRefused(fixture, client, "Event name is longer than 200 characters (201)",
@@ -27,7 +28,7 @@ class HubTriggerTest {
     @Test
     void dataOf10240Utf8BytesIsSentAndOneMoreIsRefused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = subscribed(fixture, "orders");
+            FixtureClient client = subscribed(fixture, "orders");
             String atLimit = "é".repeat(5120); // two bytes each in UTF-8
             assertEquals(1, fixture.hub.trigger(Fixture.ID, List.of("orders"), "e", atLimit, null));
 
@@ -39,7 +40,7 @@ class HubTriggerTest {
     @Test
     void hundredChannelsAreSentAndHundredAndOneAreRefused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = subscribed(fixture, "c0");
+            FixtureClient client = subscribed(fixture, "c0");
             List<String> channels = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 channels.add("c" + i);
@@ -57,7 +58,7 @@ class HubTriggerTest {
     @Test
     void anInvalidChannelNameRefusesTheWholeTrigger() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = subscribed(fixture, "orders");
+            FixtureClient client = subscribed(fixture, "orders");
 
             assertRefused(fixture, client,
                     "Channel name may only contain A-Z a-z 0-9 _ - = @ , . ; (found ' ' at 3): bad name",
@@ -70,7 +71,7 @@ class HubTriggerTest {
     @Test
     void serverToUserChannelsMayBeTriggered() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.signin("{\"id\":\"42\"}");
             client.subscribe("#server-to-user-42");
 
@@ -85,7 +86,7 @@ class HubTriggerTest {
                 d.maxUserInfoBytes(), d.maxUserIdLength(), d.clientEventsPerSecond(), d.maxOutboundBytes(),
                 d.apiTimestampWindow());
         try (Fixture fixture = Fixture.create(b -> b.limits(small))) {
-            TestClient client = subscribed(fixture, "a");
+            FixtureClient client = subscribed(fixture, "a");
             assertEquals(1, fixture.hub.trigger(Fixture.ID, List.of("a", "b"), "abc", "1234", null));
 
             assertRefused(fixture, client, "Event name is longer than 3 characters (4)",
@@ -100,7 +101,7 @@ class HubTriggerTest {
     @Test
     void aTriggerCountsOneMessageAndItsBytesPerConnectionReached() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient sender = subscribed(fixture, "orders");
+            FixtureClient sender = subscribed(fixture, "orders");
             subscribed(fixture, "orders");
             subscribed(fixture, "orders");
             HubStats before = fixture.hub.stats();
@@ -113,14 +114,14 @@ class HubTriggerTest {
         }
     }
 
-    private static TestClient subscribed(Fixture fixture, String channel) {
-        TestClient client = fixture.connect();
+    private static FixtureClient subscribed(Fixture fixture, String channel) {
+        FixtureClient client = fixture.connect();
         client.subscribe(channel);
         return client;
     }
 
     /** The trigger throws with exactly {@code message}, and the subscriber was sent nothing. */
-    private static void assertRefused(Fixture fixture, TestClient client, String message, Executable trigger) {
+    private static void assertRefused(Fixture fixture, FixtureClient client, String message, Executable trigger) {
         int mark = client.mark();
         long out = fixture.hub.stats().messagesOut();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, trigger);

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.broadcast.core.config.Limits;
+import dev.broadcast.core.transport.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +34,7 @@ class LimitsTest {
     @Test
     void inboundMessageOfExactly10240BytesIsAccepted() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             String message = pingOfBytes(10240, "x");
 
             List<JsonNode> reply = client.send(message);
@@ -45,8 +47,8 @@ class LimitsTest {
     @Test
     void inboundMessageOf10241BytesClosesWith1009() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
-            TestClient bystander = fixture.connect();
+            FixtureClient client = fixture.connect();
+            FixtureClient bystander = fixture.connect();
 
             List<JsonNode> reply = client.send(pingOfBytes(10241, "x"));
 
@@ -61,8 +63,8 @@ class LimitsTest {
     @Test
     void inboundMessageSizeCountsUtf8BytesNotCharacters() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient ok = fixture.connect();
-            TestClient over = fixture.connect();
+            FixtureClient ok = fixture.connect();
+            FixtureClient over = fixture.connect();
             String at = pingOfBytes(10240, "\u00e9"); // 2 bytes each
             String past = pingOfBytes(10241, "\u00e9");
             assertTrue(past.length() < 6000, "far fewer characters than bytes");
@@ -80,7 +82,7 @@ class LimitsTest {
     @Test
     void channelNameOf200IsAcceptedAnd201Refused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             String at = "a".repeat(200);
             String past = "a".repeat(201);
             String privateAt = "private-" + "p".repeat(192);
@@ -102,7 +104,7 @@ class LimitsTest {
     @Test
     void httpEventNameOf200IsAcceptedAnd201Refused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("c");
             int mark = client.mark();
 
@@ -121,8 +123,8 @@ class LimitsTest {
     @Test
     void clientEventNameOf200IsAcceptedAnd201RefusedWith4301() {
         try (Fixture fixture = Fixture.withClientEvents()) {
-            TestClient sender = fixture.connect();
-            TestClient other = fixture.connect();
+            FixtureClient sender = fixture.connect();
+            FixtureClient other = fixture.connect();
             sender.subscribe("private-chat");
             other.subscribe("private-chat");
             int mark = other.mark();
@@ -146,7 +148,7 @@ class LimitsTest {
     @Test
     void httpEventDataOf10240BytesIsAcceptedAnd10241Gives413() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("c");
             int mark = client.mark();
 
@@ -171,8 +173,8 @@ class LimitsTest {
     @Test
     void triggerToHundredChannelsIsAcceptedAndHundredOneGives400() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient first = fixture.connect();
-            TestClient last = fixture.connect();
+            FixtureClient first = fixture.connect();
+            FixtureClient last = fixture.connect();
             first.subscribe("c0");
             last.subscribe("c99");
             List<String> hundred = new ArrayList<>();
@@ -199,7 +201,7 @@ class LimitsTest {
     @Test
     void batchOfTenIsAcceptedAndElevenGives400() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("c");
             int mark = client.mark();
 
@@ -222,9 +224,9 @@ class LimitsTest {
     @Test
     void hundredPresenceMembersAreAcceptedAndTheHundredFirstDistinctUserRefused() {
         try (Fixture fixture = Fixture.create()) {
-            List<TestClient> members = new ArrayList<>();
+            List<FixtureClient> members = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
-                TestClient member = fixture.connect();
+                FixtureClient member = fixture.connect();
                 List<JsonNode> reply = member.subscribePresence("presence-big", "{\"user_id\":\"u" + i + "\"}");
                 assertEquals("pusher_internal:subscription_succeeded", reply.get(0).get("event").asText(), "member " + i);
                 members.add(member);
@@ -233,7 +235,7 @@ class LimitsTest {
                     .get("presence").get("count").intValue());
             int mark = members.get(0).mark();
 
-            TestClient late = fixture.connect();
+            FixtureClient late = fixture.connect();
             List<JsonNode> reply = late.subscribePresence("presence-big", "{\"user_id\":\"u100\"}");
 
             assertEquals(1, reply.size(), reply::toString);
@@ -246,7 +248,7 @@ class LimitsTest {
             assertFalse(users.body().contains("\"u100\""), users.body());
 
             // another connection of a user already present does not add a member, so it still fits
-            TestClient secondTab = fixture.connect();
+            FixtureClient secondTab = fixture.connect();
             List<JsonNode> again = secondTab.subscribePresence("presence-big", "{\"user_id\":\"u5\"}");
             assertEquals("pusher_internal:subscription_succeeded", again.get(0).get("event").asText());
             assertEquals(List.of(), members.get(0).since(mark));
@@ -258,7 +260,7 @@ class LimitsTest {
     @Test
     void userInfoOf1024BytesIsAcceptedAnd1025Refused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             String infoAt = "{\"n\":\"" + "i".repeat(1016) + "\"}";
             String infoPast = "{\"n\":\"" + "i".repeat(1017) + "\"}";
             assertEquals(1024, infoAt.getBytes(StandardCharsets.UTF_8).length);
@@ -278,7 +280,7 @@ class LimitsTest {
     @Test
     void userIdOf128CharactersIsAcceptedAnd129Refused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             String idAt = "u".repeat(128);
 
             List<JsonNode> past = client.subscribePresence("presence-a", "{\"user_id\":\"" + idAt + "u\"}");
@@ -295,8 +297,8 @@ class LimitsTest {
     @Test
     void tenClientEventsPerSecondPassAndTheEleventhGets4301UntilTheWindowPasses() {
         try (Fixture fixture = Fixture.withClientEvents()) {
-            TestClient sender = fixture.connect();
-            TestClient other = fixture.connect();
+            FixtureClient sender = fixture.connect();
+            FixtureClient other = fixture.connect();
             sender.subscribe("private-chat");
             other.subscribe("private-chat");
             int mark = other.mark();
@@ -329,9 +331,9 @@ class LimitsTest {
     @Test
     void clientEventRateIsPerConnection() {
         try (Fixture fixture = Fixture.withClientEvents()) {
-            TestClient a = fixture.connect();
-            TestClient b = fixture.connect();
-            TestClient other = fixture.connect();
+            FixtureClient a = fixture.connect();
+            FixtureClient b = fixture.connect();
+            FixtureClient other = fixture.connect();
             a.subscribe("private-chat");
             b.subscribe("private-chat");
             other.subscribe("private-chat");
@@ -353,9 +355,9 @@ class LimitsTest {
                 d.maxUserIdLength(), d.clientEventsPerSecond(), d.maxOutboundBytes(), d.apiTimestampWindow());
         try (Fixture fixture = Fixture.create(b -> b.limits(bigEvents))) {
             long bound = Limits.DEFAULTS.maxOutboundBytes();
-            TestClient atBound = fixture.connect();
-            TestClient pastBound = fixture.connect();
-            TestClient observer = fixture.connect();
+            FixtureClient atBound = fixture.connect();
+            FixtureClient pastBound = fixture.connect();
+            FixtureClient observer = fixture.connect();
             atBound.subscribe("big1");
             pastBound.subscribe("big2");
             observer.subscribe("big1");
@@ -383,7 +385,7 @@ class LimitsTest {
      * first frame goes in flight (handed to the transport, no longer queued), then two frames of
      * exactly {@code queuedBytes} together. The observer, which reads, checks the frame sizes.
      */
-    private static void fill(Fixture fixture, TestClient observer, String channel, long queuedBytes) {
+    private static void fill(Fixture fixture, FixtureClient observer, String channel, long queuedBytes) {
         fixture.hub.trigger(Fixture.ID, List.of(channel), "e", "in-flight", null);
         int overhead = ("{\"event\":\"e\",\"channel\":\"" + channel + "\",\"data\":\"\"}").length();
         long half = queuedBytes / 2;
@@ -417,7 +419,7 @@ class LimitsTest {
     @Test
     void apiTimestampWindowRefusalChangesNothing() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("c");
             int mark = client.mark();
             long stale = Fixture.START.getEpochSecond() - 601;

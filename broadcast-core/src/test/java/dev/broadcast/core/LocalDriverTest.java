@@ -40,11 +40,11 @@ class LocalDriverTest {
 
     @Test
     void subscribersGetTheExactFrameAndTheReceiptCountsConnections() {
-        try (Fixture fixture = Fixture.create(); DriverBroadcaster broadcaster = Broadcasters.local(fixture.hub, Fixture.ID)) {
-            TestClient orders1 = subscribed(fixture, "orders");
-            TestClient orders2 = subscribed(fixture, "orders");
-            TestClient customer = subscribed(fixture, "private-customer.ann");
-            TestClient bystander = subscribed(fixture, "private-customer.bob");
+        try (Fixture fixture = Fixture.create(); DispatchingBroadcaster broadcaster = Broadcasters.local(fixture.hub, Fixture.ID)) {
+            FixtureClient orders1 = subscribed(fixture, "orders");
+            FixtureClient orders2 = subscribed(fixture, "orders");
+            FixtureClient customer = subscribed(fixture, "private-customer.ann");
+            FixtureClient bystander = subscribed(fixture, "private-customer.bob");
             int mark = bystander.mark();
 
             BroadcastReceipt receipt = join(broadcaster.broadcast(
@@ -63,10 +63,10 @@ class LocalDriverTest {
 
     @Test
     void toOthersLeavesOutExactlyThatConnection() {
-        try (Fixture fixture = Fixture.create(); DriverBroadcaster broadcaster = Broadcasters.local(fixture.hub, Fixture.ID)) {
-            TestClient sender = subscribed(fixture, "orders");
-            TestClient a = subscribed(fixture, "orders");
-            TestClient b = subscribed(fixture, "orders");
+        try (Fixture fixture = Fixture.create(); DispatchingBroadcaster broadcaster = Broadcasters.local(fixture.hub, Fixture.ID)) {
+            FixtureClient sender = subscribed(fixture, "orders");
+            FixtureClient a = subscribed(fixture, "orders");
+            FixtureClient b = subscribed(fixture, "orders");
             int senderMark = sender.mark();
 
             BroadcastReceipt receipt = join(broadcaster.toOthers(sender.socketId())
@@ -77,7 +77,7 @@ class LocalDriverTest {
             assertEquals(OptionalInt.of(2), receipt.connections());
             assertEquals(OptionalInt.of(2), anonymous.connections());
             assertEquals(List.of(), sender.since(senderMark));
-            for (TestClient other : List.of(a, b)) {
+            for (FixtureClient other : List.of(a, b)) {
                 List<String> events = other.transport.eventNames();
                 assertEquals(List.of("order.shipped", "note"), events.subList(events.size() - 2, events.size()));
             }
@@ -86,8 +86,8 @@ class LocalDriverTest {
 
     @Test
     void aNowEventHasReachedItsSubscribersWhenBroadcastReturns() {
-        try (Fixture fixture = Fixture.create(); DriverBroadcaster broadcaster = Broadcasters.local(fixture.hub, Fixture.ID)) {
-            TestClient member = fixture.connect();
+        try (Fixture fixture = Fixture.create(); DispatchingBroadcaster broadcaster = Broadcasters.local(fixture.hub, Fixture.ID)) {
+            FixtureClient member = fixture.connect();
             member.subscribePresence("presence-room.1", "{\"user_id\":\"1\"}");
 
             CompletableFuture<BroadcastReceipt> stage = broadcaster.broadcast(new Alert("hi")).toCompletableFuture();
@@ -101,8 +101,8 @@ class LocalDriverTest {
 
     @Test
     void encryptedChannelsAreRefusedBecauseTheLocalDriverCannotEncrypt() {
-        try (Fixture fixture = Fixture.create(); DriverBroadcaster broadcaster = Broadcasters.local(fixture.hub, Fixture.ID)) {
-            TestClient client = subscribed(fixture, "orders");
+        try (Fixture fixture = Fixture.create(); DispatchingBroadcaster broadcaster = Broadcasters.local(fixture.hub, Fixture.ID)) {
+            FixtureClient client = subscribed(fixture, "orders");
             int mark = client.mark();
 
             BroadcastException e = assertThrows(BroadcastException.class, () -> broadcaster
@@ -117,8 +117,8 @@ class LocalDriverTest {
 
     @Test
     void whatTheHubRefusesFailsTheBroadcastWithTheLimit() {
-        try (Fixture fixture = Fixture.create(); DriverBroadcaster broadcaster = Broadcasters.local(fixture.hub, Fixture.ID)) {
-            TestClient client = subscribed(fixture, "orders");
+        try (Fixture fixture = Fixture.create(); DispatchingBroadcaster broadcaster = Broadcasters.local(fixture.hub, Fixture.ID)) {
+            FixtureClient client = subscribed(fixture, "orders");
             int mark = client.mark();
             String big = "x".repeat(10_240);
 
@@ -141,8 +141,8 @@ class LocalDriverTest {
         }
     }
 
-    private static TestClient subscribed(Fixture fixture, String channel) {
-        TestClient client = fixture.connect();
+    private static FixtureClient subscribed(Fixture fixture, String channel) {
+        FixtureClient client = fixture.connect();
         client.subscribe(channel);
         return client;
     }
@@ -151,7 +151,7 @@ class LocalDriverTest {
         return stage.orTimeout(10, TimeUnit.SECONDS).join();
     }
 
-    private static String lastRaw(TestClient client) {
+    private static String lastRaw(FixtureClient client) {
         List<String> raw = client.transport.rawFrames();
         return raw.get(raw.size() - 1);
     }

@@ -1,5 +1,6 @@
 package dev.broadcast.core;
 
+import dev.broadcast.core.config.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -17,7 +17,7 @@ class MessagesTest {
     @Test
     void pingIsAnsweredWithPong() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             for (String ping : List.of("{\"event\":\"pusher:ping\",\"data\":{}}", "{\"event\":\"pusher:ping\"}",
                     "{\"event\":\"pusher:ping\",\"data\":\"junk\"}", "{\"event\":\"pusher:ping\",\"data\":[1]}")) {
                 List<JsonNode> reply = client.send(ping);
@@ -30,7 +30,7 @@ class MessagesTest {
     @Test
     void pongFromClientIsSilentlyAccepted() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             assertEquals(List.of(), client.send("{\"event\":\"pusher:pong\",\"data\":{}}"));
             assertTrue(client.isOpen());
         }
@@ -41,7 +41,7 @@ class MessagesTest {
             "whatever"})
     void unknownEventGetsErrorAndConnectionStaysOpen(String event) {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             List<JsonNode> reply = client.send(Wire.message(event, Wire.map()));
             assertEquals(1, reply.size(), reply::toString);
             assertError(null, reply.get(0));
@@ -73,7 +73,7 @@ class MessagesTest {
     })
     void malformedMessageGetsErrorAndConnectionStaysOpen(String text) {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             List<JsonNode> reply = client.send(text);
             assertEquals(1, reply.size(), () -> text + " -> " + reply);
             assertError(null, reply.get(0));
@@ -84,7 +84,7 @@ class MessagesTest {
     @Test
     void fortyDeepNestingGetsErrorAndConnectionStaysOpen() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             String nested = "[".repeat(40) + "]".repeat(40);
             List<JsonNode> reply = client.send("{\"event\":\"pusher:ping\",\"data\":" + nested + "}");
             assertEquals(1, reply.size(), reply::toString);
@@ -102,7 +102,7 @@ class MessagesTest {
     @Test
     void hugeNumberGetsErrorAndConnectionStaysOpen() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             List<JsonNode> reply = client.send("{\"event\":\"pusher:ping\",\"data\":" + "9".repeat(1001) + "}");
             assertEquals(1, reply.size(), reply::toString);
             assertError(null, reply.get(0));
@@ -113,7 +113,7 @@ class MessagesTest {
     @Test
     void unsubscribeWithoutChannelGetsErrorAndConnectionStaysOpen() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             List<JsonNode> reply = client.send("{\"event\":\"pusher:unsubscribe\",\"data\":{}}");
             assertEquals(1, reply.size(), reply::toString);
             assertError(null, reply.get(0));
@@ -124,7 +124,7 @@ class MessagesTest {
     @Test
     void messagesInAreCounted() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             long before = fixture.hub.stats().messagesIn();
             client.send("{\"event\":\"pusher:ping\"}");
             client.send("junk");
@@ -132,7 +132,7 @@ class MessagesTest {
         }
     }
 
-    private static void assertStillWorks(TestClient client) {
+    private static void assertStillWorks(FixtureClient client) {
         assertTrue(client.isOpen());
         assertTrue(!client.transport.closed());
         List<JsonNode> pong = client.send("{\"event\":\"pusher:ping\",\"data\":{}}");

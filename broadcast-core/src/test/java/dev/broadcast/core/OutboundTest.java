@@ -15,7 +15,7 @@ class OutboundTest {
     @Test
     void exactlyOneWriteIsInFlightAndFramesKeepTheirOrder() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("c");
             client.transport.stall();
             int mark = client.mark();
@@ -40,8 +40,8 @@ class OutboundTest {
     @Test
     void aSlowConnectionDoesNotHoldUpOthers() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient slow = fixture.connect();
-            TestClient fast = fixture.connect();
+            FixtureClient slow = fixture.connect();
+            FixtureClient fast = fixture.connect();
             slow.subscribe("c");
             fast.subscribe("c");
             slow.transport.stall();
@@ -59,8 +59,8 @@ class OutboundTest {
     @Test
     void failedWriteClosesTheConnectionAndReleasesItsSubscriptions() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
-            TestClient watcher = fixture.connect();
+            FixtureClient client = fixture.connect();
+            FixtureClient watcher = fixture.connect();
             client.subscribePresence("presence-r", "{\"user_id\":\"1\"}");
             watcher.subscribePresence("presence-r", "{\"user_id\":\"2\"}");
             client.transport.stall();
@@ -80,7 +80,7 @@ class OutboundTest {
     @Test
     void closingABackedUpConnectionClosesAtOnceWithoutWaitingForItsQueue() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("c");
             client.transport.stall();
             fixture.hub.trigger(Fixture.ID, List.of("c"), "e", "1", null);

@@ -11,7 +11,8 @@ import dev.broadcast.Broadcaster;
 import dev.broadcast.Channel;
 import dev.broadcast.ConflatingBuffer;
 import dev.broadcast.OutputBuffer;
-import dev.broadcast.core.internal.WindowedOutput;
+import dev.broadcast.core.driver.ResolvedBroadcast;
+import dev.broadcast.core.internal.broadcasting.ThrottledBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ class OutputBufferTest {
     private final ManualClock clock = new ManualClock(Fixture.START);
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final RecordingDriver driver = new RecordingDriver();
-    private final DriverBroadcaster broadcaster = Broadcasters.builder(driver).dispatchOnCallerThread()
+    private final DispatchingBroadcaster broadcaster = Broadcasters.builder(driver).dispatchOnCallerThread()
             .scheduler(scheduler).clock(clock).build();
 
     @AfterEach
@@ -257,7 +258,7 @@ class OutputBufferTest {
         assertEquals("Cannot add to the conflating buffer for event 'task.progress' on private-task.42: it is closed",
                 assertThrows(IllegalStateException.class, () -> progress.put("percent", 101)).getMessage());
         assertEquals(3, driver.delivered().size());
-        assertEquals(3, ((WindowedOutput) progress).encodes());
+        assertEquals(3, ((ThrottledBuffer) progress).encodes());
     }
 
     @Test
@@ -280,7 +281,7 @@ class OutputBufferTest {
         }
         int events = driver.delivered().size();
         assertTrue(events >= 5, events + " events");
-        assertEquals(2L * events - 1, ((WindowedOutput) out).encodes(), "the whole batch, then each half until it fits");
+        assertEquals(2L * events - 1, ((ThrottledBuffer) out).encodes(), "the whole batch, then each half until it fits");
         assertEquals(1, dropped, "the drop is reported once");
         assertEquals(1, Wire.parse(driver.delivered().get(0).payloadJson()).get("dropped").asLong(), "in the first event");
         List<String> expected = new ArrayList<>(IntStream.range(1, 3_000).mapToObj(i -> String.format("line %05d", i)).toList());
@@ -327,9 +328,9 @@ class OutputBufferTest {
     @Test
     void eachWindowIsEncodedOnceAndTheLocalDriverSharesOneFrameAmongAllSubscribers() {
         try (Fixture fixture = Fixture.create()) {
-            List<TestClient> clients = List.of(fixture.connect(), fixture.connect(), fixture.connect(), fixture.connect());
+            List<FixtureClient> clients = List.of(fixture.connect(), fixture.connect(), fixture.connect(), fixture.connect());
             clients.forEach(c -> c.subscribe("private-task.42"));
-            try (DriverBroadcaster local = Broadcasters.builder(BroadcastDriver.local(fixture.hub, Fixture.ID))
+            try (DispatchingBroadcaster local = Broadcasters.builder(Broadcasters.localDriver(fixture.hub, Fixture.ID))
                     .dispatchOnCallerThread().scheduler(fixture.scheduler).clock(fixture.clock).build()) {
                 OutputBuffer out = local.buffer(TASK, "agent.output");
                 for (int window = 1; window <= 3; window++) {
@@ -337,13 +338,13 @@ class OutputBufferTest {
                         out.append("w" + window + " line " + i);
                     }
                     fixture.scheduler.advance(MS_100);
-                    assertEquals(window, ((WindowedOutput) out).encodes(), "one JSON encode per window");
+                    assertEquals(window, ((ThrottledBuffer) out).encodes(), "one JSON encode per window");
 
                     String frame = lastRaw(clients.get(0));
                     JsonNode data = Wire.data(Wire.parse(frame));
                     assertEquals(50, data.get("lines").size());
                     assertEquals("w" + window + " line 0", data.get("lines").get(0).asText());
-                    for (TestClient client : clients) {
+                    for (FixtureClient client : clients) {
                         assertSame(frame, lastRaw(client), "one frame String shared by every subscriber");
                         assertEquals(window, client.transport.events("agent.output").size());
                     }
@@ -415,7 +416,7 @@ class OutputBufferTest {
         }
         // one encode per batch; a batch over 10 KB also encoded its halves (lines here are short
         // but a lagging flusher can gather thousands): at most one extra encode per event sent
-        long encodes = ((WindowedOutput) out).encodes();
+        long encodes = ((ThrottledBuffer) out).encodes();
         int events = driver.delivered().size();
         assertTrue(encodes >= events && encodes < 2L * events, encodes + " encodes for " + events + " events");
     }
@@ -478,7 +479,7 @@ class OutputBufferTest {
         try (LogCapture log = new LogCapture()) {
             out.append(new Object());
             scheduler.advance(MS_100); // logged, not thrown on the timer thread
-            assertTrue(log.text().contains("WARN dev.broadcast.core.DriverBroadcaster - A batch of the output buffer for"
+            assertTrue(log.text().contains("WARN dev.broadcast.core.DispatchingBroadcaster - A batch of the output buffer for"
                     + " event 'agent.output' on private-task.42 was not sent: Cannot serialize"), log.text());
         }
         out.append("fine");
@@ -489,7 +490,7 @@ class OutputBufferTest {
     @Test
     void withTheDefaultSchedulerWindowsEndOnTheBroadcastersOwnTimer() {
         RecordingDriver recording = new RecordingDriver();
-        try (DriverBroadcaster real = Broadcasters.builder(recording).build()) {
+        try (DispatchingBroadcaster real = Broadcasters.builder(recording).build()) {
             real.buffer(TASK, "agent.output").window(Duration.ofMillis(5)).append("a");
             recording.awaitDelivered(1);
             assertEquals("{\"lines\":[\"a\"],\"dropped\":0}", recording.delivered().get(0).payloadJson());
@@ -523,7 +524,7 @@ class OutputBufferTest {
         return list.get(0);
     }
 
-    private static String lastRaw(TestClient client) {
+    private static String lastRaw(FixtureClient client) {
         List<String> raw = client.transport.rawFrames();
         return raw.get(raw.size() - 1);
     }

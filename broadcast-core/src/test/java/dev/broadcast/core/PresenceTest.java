@@ -4,6 +4,7 @@ import static dev.broadcast.core.Wire.assertStringData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.broadcast.core.transport.ApiResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,8 +17,8 @@ class PresenceTest {
     @Test
     void joinerGetsAllMembersAndOthersGetMemberAddedButNeverTheJoiner() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient ann = fixture.connect();
-            TestClient bob = fixture.connect();
+            FixtureClient ann = fixture.connect();
+            FixtureClient bob = fixture.connect();
             ann.subscribePresence(ROOM, ANN);
             int annMark = ann.mark();
 
@@ -46,10 +47,10 @@ class PresenceTest {
     @Test
     void secondConnectionOfSameUserAddsNoMember() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient watcher = fixture.connect();
+            FixtureClient watcher = fixture.connect();
             watcher.subscribePresence(ROOM, BOB);
-            TestClient tab1 = fixture.connect();
-            TestClient tab2 = fixture.connect();
+            FixtureClient tab1 = fixture.connect();
+            FixtureClient tab2 = fixture.connect();
             int mark = watcher.mark();
 
             tab1.subscribePresence(ROOM, ANN);
@@ -68,10 +69,10 @@ class PresenceTest {
     @Test
     void presenceMemberRemovedOnlyWhenLastConnectionLeavesByUnsubscribe() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient watcher = fixture.connect();
+            FixtureClient watcher = fixture.connect();
             watcher.subscribePresence(ROOM, BOB);
-            TestClient tab1 = fixture.connect();
-            TestClient tab2 = fixture.connect();
+            FixtureClient tab1 = fixture.connect();
+            FixtureClient tab2 = fixture.connect();
             tab1.subscribePresence(ROOM, ANN);
             tab2.subscribePresence(ROOM, ANN);
             int mark = watcher.mark();
@@ -93,10 +94,10 @@ class PresenceTest {
     @Test
     void presenceMemberRemovedOnlyWhenLastConnectionLeavesByClose() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient watcher = fixture.connect();
+            FixtureClient watcher = fixture.connect();
             watcher.subscribePresence(ROOM, BOB);
-            TestClient tab1 = fixture.connect();
-            TestClient tab2 = fixture.connect();
+            FixtureClient tab1 = fixture.connect();
+            FixtureClient tab2 = fixture.connect();
             tab1.subscribePresence(ROOM, ANN);
             tab2.subscribePresence(ROOM, ANN);
             int mark = watcher.mark();
@@ -116,10 +117,10 @@ class PresenceTest {
     @Test
     void userIdsAreComparedAsStrings() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient watcher = fixture.connect();
+            FixtureClient watcher = fixture.connect();
             watcher.subscribePresence(ROOM, BOB);
-            TestClient numeric = fixture.connect();
-            TestClient string = fixture.connect();
+            FixtureClient numeric = fixture.connect();
+            FixtureClient string = fixture.connect();
             int mark = watcher.mark();
 
             List<JsonNode> first = numeric.subscribePresence(ROOM, "{\"user_id\":1}");
@@ -146,9 +147,9 @@ class PresenceTest {
     @Test
     void resubscribingAsAnotherUserOnTheSameConnectionLeavesNoGhostMember() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient watcher = fixture.connect();
+            FixtureClient watcher = fixture.connect();
             watcher.subscribePresence(ROOM, "{\"user_id\":\"w\"}");
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribePresence(ROOM, ANN);
             client.subscribePresence(ROOM, BOB); // already subscribed: changes nothing
             int mark = watcher.mark();
@@ -166,7 +167,7 @@ class PresenceTest {
     @Test
     void channelDataMustBeAnObjectWithUserId() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             for (String channelData : List.of("{}", "[1]", "\"x\"", "{\"user_id\":\"\"}", "{\"user_id\":{}}",
                     "{\"user_id\":1.5}", "{\"user_id\":null}", "not json")) {
                 List<JsonNode> reply = client.subscribePresence(ROOM, channelData);

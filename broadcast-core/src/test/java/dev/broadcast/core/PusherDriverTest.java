@@ -11,7 +11,10 @@ import dev.broadcast.BroadcastException;
 import dev.broadcast.BroadcastOn;
 import dev.broadcast.BroadcastReceipt;
 import dev.broadcast.Channel;
-import dev.broadcast.core.internal.PartialDelivery;
+import dev.broadcast.core.driver.BroadcastDriver;
+import dev.broadcast.core.driver.PartialFailure;
+import dev.broadcast.core.driver.ResolvedBroadcast;
+import dev.broadcast.core.transport.ApiResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -42,9 +45,9 @@ class PusherDriverTest {
     void theHubsOwnApiAcceptsTheSignedRequestsAndDeliversWithToOthers() throws Exception {
         try (Fixture fixture = Fixture.create(Instant.now(), b -> b);
                 ApiServer server = ApiServer.forwardingTo(fixture.hub);
-                DriverBroadcaster broadcaster = Broadcasters.pusher(server.uri(), Fixture.ID, KEY, SECRET)) {
-            TestClient sender = fixture.connect();
-            TestClient other = fixture.connect();
+                DispatchingBroadcaster broadcaster = Broadcasters.pusher(server.uri(), Fixture.ID, KEY, SECRET)) {
+            FixtureClient sender = fixture.connect();
+            FixtureClient other = fixture.connect();
             sender.subscribe("orders");
             other.subscribe("orders");
             int senderMark = sender.mark();
@@ -65,10 +68,10 @@ class PusherDriverTest {
     @Test
     void requestsAreSignedAsPusherSpecifies() throws Exception {
         try (ApiServer server = ApiServer.ok()) {
-            BroadcastDriver driver = BroadcastDriver.pusher(server.uri(), Fixture.ID, KEY, SECRET);
+            BroadcastDriver driver = Broadcasters.pusherDriver(server.uri(), Fixture.ID, KEY, SECRET);
             long before = Instant.now().getEpochSecond();
 
-            driver.deliver(broadcast("order.shipped", "{\"id\":7}", "4.5", Channel.of("orders"), Channel.presence("r")));
+            driver.send(broadcast("order.shipped", "{\"id\":7}", "4.5", Channel.of("orders"), Channel.presence("r")));
 
             ApiServer.Request request = server.requests().get(0);
             assertEquals("POST", request.method());
@@ -84,10 +87,10 @@ class PusherDriverTest {
     @Test
     void aPathPrefixInTheBaseUrlIsKeptAndSigned() throws Exception {
         try (ApiServer server = ApiServer.ok()) {
-            BroadcastDriver driver = BroadcastDriver.pusher(URI.create(server.uri() + "/pusher/"), Fixture.ID, KEY, SECRET);
+            BroadcastDriver driver = Broadcasters.pusherDriver(URI.create(server.uri() + "/pusher/"), Fixture.ID, KEY, SECRET);
             long before = Instant.now().getEpochSecond();
 
-            driver.deliver(broadcast("e", "{}", null, Channel.of("orders")));
+            driver.send(broadcast("e", "{}", null, Channel.of("orders")));
 
             ApiServer.Request request = server.requests().get(0);
             assertEquals("/pusher/apps/3/events", request.path());
@@ -99,11 +102,11 @@ class PusherDriverTest {
     @Test
     void moreThan100ChannelsAreSplitOverSeveralSignedRequests() throws Exception {
         try (ApiServer server = ApiServer.ok()) {
-            BroadcastDriver driver = BroadcastDriver.pusher(server.uri(), Fixture.ID, KEY, SECRET);
+            BroadcastDriver driver = Broadcasters.pusherDriver(server.uri(), Fixture.ID, KEY, SECRET);
             List<Channel> channels = IntStream.range(0, 250).mapToObj(i -> (Channel) Channel.of("c" + i)).toList();
             long before = Instant.now().getEpochSecond();
 
-            BroadcastReceipt receipt = driver.deliver(new ResolvedBroadcast(null, "e", channels, "{}", null, false));
+            BroadcastReceipt receipt = driver.send(new ResolvedBroadcast(null, "e", channels, "{}", null, false));
 
             assertEquals(channels, receipt.channels());
             List<ApiServer.Request> requests = server.requests();
@@ -120,7 +123,7 @@ class PusherDriverTest {
     @Test
     void consecutiveSingleChannelBroadcastsGoOutAsBatchesOfAtMostTen() throws Exception {
         try (ApiServer server = ApiServer.ok()) {
-            BroadcastDriver driver = BroadcastDriver.pusher(server.uri(), Fixture.ID, KEY, SECRET);
+            BroadcastDriver driver = Broadcasters.pusherDriver(server.uri(), Fixture.ID, KEY, SECRET);
             List<ResolvedBroadcast> list = new ArrayList<>();
             list.add(broadcast("s0", "0", "1.1", Channel.of("a")));
             list.add(broadcast("s1", "1", null, Channel.privateChannel("b")));
@@ -132,7 +135,7 @@ class PusherDriverTest {
             list.add(broadcast("alone", "16", null, Channel.of("a")));
             long before = Instant.now().getEpochSecond();
 
-            List<BroadcastReceipt> receipts = driver.deliverAll(list);
+            List<BroadcastReceipt> receipts = driver.sendAll(list);
 
             assertEquals(list.stream().map(ResolvedBroadcast::name).toList(),
                     receipts.stream().map(BroadcastReceipt::event).toList());
@@ -160,7 +163,7 @@ class PusherDriverTest {
                     await(release);
                     return new ApiResponse(200, "{}");
                 });
-                DriverBroadcaster broadcaster = Broadcasters.pusher(server.uri(), Fixture.ID, KEY, SECRET)) {
+                DispatchingBroadcaster broadcaster = Broadcasters.pusher(server.uri(), Fixture.ID, KEY, SECRET)) {
             List<CompletableFuture<BroadcastReceipt>> stages = new ArrayList<>();
             stages.add(send(broadcaster, "e0"));
             assertTrue(firstArrived.await(10, TimeUnit.SECONDS));
@@ -183,11 +186,11 @@ class PusherDriverTest {
         try (ApiServer server = new ApiServer(request -> request.path().endsWith("/batch_events")
                 ? new ApiResponse(413, "{\"error\":\"Event data is larger than 10240 bytes\"}")
                 : new ApiResponse(200, "{}"))) {
-            BroadcastDriver driver = BroadcastDriver.pusher(server.uri(), Fixture.ID, KEY, SECRET);
+            BroadcastDriver driver = Broadcasters.pusherDriver(server.uri(), Fixture.ID, KEY, SECRET);
             List<ResolvedBroadcast> list = List.of(broadcast("a", "1", null, Channel.of("x")),
                     broadcast("b", "2", null, Channel.of("x")), broadcast("c", "3", null, Channel.of("x"), Channel.of("y")));
 
-            PartialDelivery partial = assertThrows(PartialDelivery.class, () -> driver.deliverAll(list));
+            PartialFailure partial = assertThrows(PartialFailure.class, () -> driver.sendAll(list));
 
             String refusal = "POST " + server.uri() + "/apps/3/batch_events for batch of 2 events (a, …) answered 413:"
                     + " {\"error\":\"Event data is larger than 10240 bytes\"}";
@@ -198,8 +201,8 @@ class PusherDriverTest {
             assertEquals("2 of 3 broadcasts failed; the first: " + refusal, partial.getMessage());
         }
         try (ApiServer server = new ApiServer(request -> new ApiResponse(401, "x".repeat(2000)))) {
-            BroadcastException e = assertThrows(BroadcastException.class, () -> BroadcastDriver
-                    .pusher(server.uri(), Fixture.ID, KEY, "wrong").deliver(broadcast("e", "{}", null, Channel.of("x"))));
+            BroadcastException e = assertThrows(BroadcastException.class, () -> Broadcasters
+                    .pusherDriver(server.uri(), Fixture.ID, KEY, "wrong").send(broadcast("e", "{}", null, Channel.of("x"))));
             assertEquals("POST " + server.uri() + "/apps/3/events for event e answered 401: " + "x".repeat(500) + "…",
                     e.getMessage(), "a long body is cut");
         }
@@ -212,7 +215,7 @@ class PusherDriverTest {
             port = socket.getLocalPort();
         }
         URI uri = URI.create("http://127.0.0.1:" + port);
-        try (DriverBroadcaster broadcaster = Broadcasters.pusher(uri, Fixture.ID, KEY, SECRET)) {
+        try (DispatchingBroadcaster broadcaster = Broadcasters.pusher(uri, Fixture.ID, KEY, SECRET)) {
             BroadcastException e = assertThrows(BroadcastException.class,
                     () -> broadcaster.on(Channel.of("x")).as("e").sendNow());
 
@@ -225,10 +228,10 @@ class PusherDriverTest {
     @Test
     void encryptedChannelsAreRefusedBeforeAnyRequest() throws Exception {
         try (ApiServer server = ApiServer.ok()) {
-            BroadcastDriver driver = BroadcastDriver.pusher(server.uri(), Fixture.ID, KEY, SECRET);
+            BroadcastDriver driver = Broadcasters.pusherDriver(server.uri(), Fixture.ID, KEY, SECRET);
 
             BroadcastException e = assertThrows(BroadcastException.class,
-                    () -> driver.deliver(broadcast("e", "{}", null, Channel.encryptedPrivate("vault"))));
+                    () -> driver.send(broadcast("e", "{}", null, Channel.encryptedPrivate("vault"))));
 
             assertEquals("The pusher driver cannot encrypt: event e is for the encrypted channel private-encrypted-vault,"
                     + " whose payload must be encrypted with the app's encryption master key, which this driver does not"
@@ -241,17 +244,17 @@ class PusherDriverTest {
     void badSettingsAreRefusedWhenTheDriverIsMade() {
         URI ok = URI.create("http://127.0.0.1:1");
         assertEquals("The server URL must be http or https with a host: ftp://host", assertThrows(
-                IllegalArgumentException.class, () -> BroadcastDriver.pusher(URI.create("ftp://host"), "1", "k", "s"))
+                IllegalArgumentException.class, () -> Broadcasters.pusherDriver(URI.create("ftp://host"), "1", "k", "s"))
                 .getMessage());
         assertEquals("The server URL must have no query or fragment: http://host/?a=1", assertThrows(
-                IllegalArgumentException.class, () -> BroadcastDriver.pusher(URI.create("http://host/?a=1"), "1", "k", "s"))
+                IllegalArgumentException.class, () -> Broadcasters.pusherDriver(URI.create("http://host/?a=1"), "1", "k", "s"))
                 .getMessage());
         assertEquals("The key must not be empty", assertThrows(IllegalArgumentException.class,
-                () -> BroadcastDriver.pusher(ok, "1", " ", "s")).getMessage());
+                () -> Broadcasters.pusherDriver(ok, "1", " ", "s")).getMessage());
         assertEquals("The secret must not be empty", assertThrows(IllegalArgumentException.class,
-                () -> BroadcastDriver.pusher(ok, "1", "k", null)).getMessage());
+                () -> Broadcasters.pusherDriver(ok, "1", "k", null)).getMessage());
         assertEquals("The app id may only contain A-Z a-z 0-9 . _ ~ -: a/b", assertThrows(IllegalArgumentException.class,
-                () -> BroadcastDriver.pusher(ok, "a/b", "k", "s")).getMessage());
+                () -> Broadcasters.pusherDriver(ok, "a/b", "k", "s")).getMessage());
     }
 
     // --- helpers ---
@@ -260,7 +263,7 @@ class PusherDriverTest {
         return new ResolvedBroadcast(null, name, List.of(channels), payload, except, false);
     }
 
-    private static CompletableFuture<BroadcastReceipt> send(DriverBroadcaster broadcaster, String name) {
+    private static CompletableFuture<BroadcastReceipt> send(DispatchingBroadcaster broadcaster, String name) {
         return broadcaster.on(Channel.of("orders")).as(name).with(Map.of("n", name)).send().toCompletableFuture();
     }
 

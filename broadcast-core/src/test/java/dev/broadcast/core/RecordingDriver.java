@@ -2,6 +2,8 @@ package dev.broadcast.core;
 
 import dev.broadcast.BroadcastException;
 import dev.broadcast.BroadcastReceipt;
+import dev.broadcast.core.driver.BroadcastDriver;
+import dev.broadcast.core.driver.ResolvedBroadcast;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +50,7 @@ final class RecordingDriver implements BroadcastDriver {
     }
 
     @Override
-    public BroadcastReceipt deliver(ResolvedBroadcast broadcast) {
+    public BroadcastReceipt send(ResolvedBroadcast broadcast) {
         entered.countDown();
         try {
             if (!gate.await(10, TimeUnit.SECONDS)) {
@@ -69,11 +71,11 @@ final class RecordingDriver implements BroadcastDriver {
     }
 
     @Override
-    public List<BroadcastReceipt> deliverAll(List<ResolvedBroadcast> broadcasts) {
+    public List<BroadcastReceipt> sendAll(List<ResolvedBroadcast> broadcasts) {
         synchronized (this) {
             lists.add(broadcasts.stream().map(ResolvedBroadcast::name).toList());
         }
-        return BroadcastDriver.super.deliverAll(broadcasts);
+        return BroadcastDriver.super.sendAll(broadcasts);
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.broadcast.core.transport.ApiResponse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class SigninTest {
     @Test
     void signinSuccessEchoesTheSameUserDataString() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
 
             List<JsonNode> reply = client.signin(USER_DATA);
 
@@ -32,7 +33,7 @@ class SigninTest {
     @Test
     void signedInUserMaySubscribeToItsServerToUserChannelAndReceivesTriggers() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.signin(USER_DATA);
 
             List<JsonNode> reply = client.subscribe("#server-to-user-42");
@@ -51,7 +52,7 @@ class SigninTest {
     @Test
     void anotherUsersServerToUserChannelIsRefused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.signin(USER_DATA);
 
             for (String channel : List.of("#server-to-user-other", "#server-to-user-4", "#server-to-user-420")) {
@@ -67,8 +68,8 @@ class SigninTest {
     @Test
     void badSigninSignatureClosesWith4009() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
-            TestClient other = fixture.connect();
+            FixtureClient client = fixture.connect();
+            FixtureClient other = fixture.connect();
 
             // signed for the other socket: a replay across connections
             List<JsonNode> reply = client.signinWith(USER_DATA,
@@ -86,7 +87,7 @@ class SigninTest {
     @Test
     void signinSignedOverOtherUserDataClosesWith4009() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             String auth = Crypto.signinAuth(Fixture.KEY, Fixture.SECRET, client.socketId(), "{\"id\":\"1\"}");
 
             client.signinWith("{\"id\":\"2\"}", auth);
@@ -100,7 +101,7 @@ class SigninTest {
     void signinWithoutStringIdClosesWith4009EvenWhenSigned() {
         for (String userData : List.of("{\"id\":42}", "{\"id\":\"\"}", "{\"name\":\"x\"}", "[]")) {
             try (Fixture fixture = Fixture.create()) {
-                TestClient client = fixture.connect();
+                FixtureClient client = fixture.connect();
                 client.signin(userData);
                 assertError(4009, client.last());
                 assertEquals(4009, client.transport.closeCode(), userData);
@@ -111,7 +112,7 @@ class SigninTest {
     @Test
     void signingInAgainAsTheSameUserIsFine() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.signin("{\"id\":\"42\"}");
             List<JsonNode> reply = client.signin("{\"id\":\"42\",\"user_info\":{\"n\":1}}");
             assertEquals("pusher:signin_success", reply.get(0).get("event").asText());
@@ -122,7 +123,7 @@ class SigninTest {
     @Test
     void signingInAgainAsAnotherUserClosesWith4009AndDropsTheFirstIdentity() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.signin("{\"id\":\"42\"}");
             client.subscribe("#server-to-user-42");
 
@@ -132,7 +133,7 @@ class SigninTest {
             assertError(4009, reply.get(0));
             assertEquals(4009, client.transport.closeCode());
             assertEquals(0, fixture.hub.stats().subscriptions(), "no longer subscribed to 42's channel");
-            TestClient again = fixture.connect();
+            FixtureClient again = fixture.connect();
             again.signin("{\"id\":\"42\"}");
             fixture.api(ApiCall.post("/apps/3/users/42/terminate_connections", "{}"));
             assertEquals(Map.of(4009, 2L), fixture.hub.stats().closesByCode());
@@ -142,7 +143,7 @@ class SigninTest {
     @Test
     void serverToUserChannelNeedsSignin() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             List<JsonNode> reply = client.subscribe("#server-to-user-42");
             Wire.assertSubscriptionError("#server-to-user-42", "AuthError", 403, reply.get(0));
         }
@@ -151,7 +152,7 @@ class SigninTest {
     @Test
     void presenceWithoutChannelDataUsesTheSignedInUser() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.signin(USER_DATA);
 
             List<JsonNode> reply = client.subscribeWith("presence-room", client.auth("presence-room"), null);

@@ -52,7 +52,7 @@ class SubscriptionTest {
     @Test
     void dataSentAsJsonStringIsAcceptedForSubscribe() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             String data = Wire.write(Wire.map("auth", client.auth("private-a"), "channel", "private-a"));
 
             List<JsonNode> reply = client.send(Wire.message("pusher:subscribe", data));
@@ -65,7 +65,7 @@ class SubscriptionTest {
     @Test
     void wrongSignatureGivesAuthErrorWithChannelAndDoesNotSubscribe() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             String wrong = Fixture.KEY + ":" + Crypto.hmacHex("not-the-secret", client.socketId() + ":private-a");
 
             assertRefused(fixture, client, "private-a", wrong, null);
@@ -75,7 +75,7 @@ class SubscriptionTest {
     @Test
     void missingOrEmptyAuthIsRefused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             List<JsonNode> reply = client.send(Wire.message("pusher:subscribe", Wire.map("channel", "private-a")));
             assertEquals(1, reply.size(), reply::toString);
             assertSubscriptionError("private-a", "AuthError", 401, reply.get(0));
@@ -86,7 +86,7 @@ class SubscriptionTest {
     @Test
     void anotherAppsKeyPrefixWithCorrectHmacIsRefused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             String hmac = Crypto.hmacHex(Fixture.SECRET, client.socketId() + ":private-a");
 
             assertRefused(fixture, client, "private-a", "someotherappkey:" + hmac, null);
@@ -98,8 +98,8 @@ class SubscriptionTest {
     @Test
     void signatureForAnotherSocketIsRefused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient victim = fixture.connect();
-            TestClient attacker = fixture.connect();
+            FixtureClient victim = fixture.connect();
+            FixtureClient attacker = fixture.connect();
 
             assertRefused(fixture, attacker, "private-a", victim.auth("private-a"), null);
         }
@@ -108,7 +108,7 @@ class SubscriptionTest {
     @Test
     void signatureForAnotherChannelIsRefused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
 
             assertRefused(fixture, client, "private-a", client.auth("private-b"), null);
             assertRefused(fixture, client, "private-encrypted-a", client.auth("private-a"), null);
@@ -118,7 +118,7 @@ class SubscriptionTest {
     @Test
     void presenceWithAlteredChannelDataIsRefused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             String signed = "{\"user_id\":\"1\"}";
             String auth = client.presenceAuth("presence-room", signed);
 
@@ -131,7 +131,7 @@ class SubscriptionTest {
     @Test
     void presenceWithPrivateStyleSignatureAndNoChannelDataIsRefused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
 
             List<JsonNode> reply = client.subscribeWith("presence-room", client.auth("presence-room"), null);
 
@@ -157,7 +157,7 @@ class SubscriptionTest {
     @Test
     void subscribeWithoutChannelGetsErrorAndConnectionStaysOpen() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             List<JsonNode> reply = client.send(Wire.message("pusher:subscribe", Wire.map("auth", "")));
             assertEquals(1, reply.size(), reply::toString);
             Wire.assertError(null, reply.get(0));
@@ -168,7 +168,7 @@ class SubscriptionTest {
     @Test
     void reservedHashChannelsAreRefused() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             List<JsonNode> reply = client.subscribe("#server-to-user-42");
             assertSubscriptionError("#server-to-user-42", "AuthError", 403, reply.get(0));
             reply = client.subscribe("#other");
@@ -180,7 +180,7 @@ class SubscriptionTest {
     @Test
     void eventsReachSubscribersUntilTheyUnsubscribeAndUnsubscribeHasNoReply() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("orders");
             assertEquals(1, fixture.hub.trigger(Fixture.ID, List.of("orders"), "e", "1", null));
             assertJson("{\"event\":\"e\",\"channel\":\"orders\",\"data\":\"1\"}", client.last());
@@ -197,7 +197,7 @@ class SubscriptionTest {
     @Test
     void subscribingTwiceKeepsOneSubscription() {
         try (Fixture fixture = Fixture.create()) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribe("orders");
             client.subscribe("orders");
             assertEquals(1, fixture.hub.stats().subscriptions());
@@ -208,7 +208,7 @@ class SubscriptionTest {
     }
 
     /** The subscribe is answered with exactly one AuthError 401 for the channel and changes nothing. */
-    private static void assertRefused(Fixture fixture, TestClient client, String channel, String auth, String channelData) {
+    private static void assertRefused(Fixture fixture, FixtureClient client, String channel, String auth, String channelData) {
         int subscriptions = fixture.hub.stats().subscriptions();
         List<JsonNode> reply = client.subscribeWith(channel, auth, channelData);
         assertEquals(1, reply.size(), reply::toString);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.broadcast.core.config.Scheduler;
+import dev.broadcast.core.internal.webhooks.Webhooks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,9 +28,9 @@ class WebhooksTest {
     void lifecycleEventsArePostedSignedWithExactBodies() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver(attempt -> 200);
                 Fixture fixture = hubPostingTo(receiver)) {
-            TestClient a = fixture.connect();
-            TestClient b = fixture.connect();
-            TestClient c = fixture.connect();
+            FixtureClient a = fixture.connect();
+            FixtureClient b = fixture.connect();
+            FixtureClient c = fixture.connect();
             a.subscribePresence("presence-room", "{\"user_id\":\"1\"}");
             b.subscribePresence("presence-room", "{\"user_id\":2}");
             b.clientEvent("client-typing", "presence-room", "{\"x\":1}");
@@ -75,8 +77,8 @@ class WebhooksTest {
     void clientEventOnPrivateChannelHasNoUserIdAndStringDataIsPassedAsIs() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver(attempt -> 200);
                 Fixture fixture = hubPostingTo(receiver)) {
-            TestClient a = fixture.connect();
-            TestClient b = fixture.connect();
+            FixtureClient a = fixture.connect();
+            FixtureClient b = fixture.connect();
             a.subscribe("private-x");
             b.subscribe("private-x");
             a.clientEvent("client-s", "private-x", "\"plain text\"");
@@ -93,7 +95,7 @@ class WebhooksTest {
     void refusedSubscriptionsFireNoWebhook() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver(attempt -> 200);
                 Fixture fixture = hubPostingTo(receiver)) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.subscribeWith("private-x", "bad:signature", null);
             client.subscribePresence("presence-x", "{\"user_id\":\"" + "u".repeat(129) + "\"}");
             client.subscribe("marker"); // webhooks keep their order: anything before this would come first
@@ -109,7 +111,7 @@ class WebhooksTest {
     void serverToUserChannelsFireNoChannelWebhooks() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver(attempt -> 200);
                 Fixture fixture = hubPostingTo(receiver)) {
-            TestClient client = fixture.connect();
+            FixtureClient client = fixture.connect();
             client.signin("{\"id\":\"42\"}");
             client.subscribe("#server-to-user-42");
             client.unsubscribe("#server-to-user-42");

@@ -1,14 +1,11 @@
 package dev.broadcast.jakarta;
 
-import dev.broadcast.core.ApiRequest;
-import dev.broadcast.core.ApiResponse;
 import dev.broadcast.core.BroadcastHub;
+import dev.broadcast.core.transport.ApiExchange;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Serves the Pusher HTTP API ({@code /apps/{id}/…}) and {@code /up} from a {@link BroadcastHub}.
@@ -24,23 +21,31 @@ public final class ApiServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        byte[] body = ApiRequest.readBody(request.getInputStream(), request.getContentLengthLong(),
-                "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding")), hub.maxApiBodyBytes());
-        ApiResponse answer = hub.handle(new ApiRequest(request.getMethod(), decodedPath(request.getRequestURI()),
-                request.getQueryString(), body));
-        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-        response.setStatus(answer.status());
-        response.setHeader("Content-Type", "application/json");
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
-    }
+        hub.serve(new ApiExchange() {
+            @Override
+            public String method() {
+                return request.getMethod();
+            }
 
-    /** The request path with %-escapes decoded, as the client signed it. */
-    static String decodedPath(String rawPath) {
-        try {
-            return new URI("http", "h", null, null).resolve(rawPath).getPath();
-        } catch (IllegalArgumentException | java.net.URISyntaxException e) {
-            return rawPath;
-        }
+            @Override
+            public String target() {
+                String query = request.getQueryString();
+                return query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
+            }
+
+            @Override
+            public byte[] body(int max) throws IOException {
+                return ApiExchange.readBody(request.getInputStream(), request.getContentLengthLong(),
+                        "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding")), max);
+            }
+
+            @Override
+            public void respond(int status, byte[] json) throws IOException {
+                response.setStatus(status);
+                response.setHeader("Content-Type", "application/json");
+                response.setContentLength(json.length);
+                response.getOutputStream().write(json);
+            }
+        });
     }
 }

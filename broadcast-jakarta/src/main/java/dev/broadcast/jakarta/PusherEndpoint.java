@@ -1,9 +1,9 @@
 package dev.broadcast.jakarta;
 
 import dev.broadcast.core.BroadcastHub;
-import dev.broadcast.core.ConnectRequest;
-import dev.broadcast.core.Connection;
-import dev.broadcast.core.Transport;
+import dev.broadcast.core.transport.ConnectRequest;
+import dev.broadcast.core.transport.Connection;
+import dev.broadcast.core.transport.Transport;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;

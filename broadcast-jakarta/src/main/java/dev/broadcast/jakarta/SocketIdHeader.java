@@ -1,6 +1,6 @@
 package dev.broadcast.jakarta;
 
-import dev.broadcast.core.SocketIds;
+import dev.broadcast.core.transport.SocketIds;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**

@@ -1,7 +1,7 @@
 package dev.broadcast.server;
 
-import dev.broadcast.core.App;
 import dev.broadcast.core.BroadcastHub;
+import dev.broadcast.core.config.App;
 import dev.broadcast.jakarta.PusherEndpoint;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;

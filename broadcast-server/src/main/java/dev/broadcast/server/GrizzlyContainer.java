@@ -1,13 +1,11 @@
 package dev.broadcast.server;
 
-import dev.broadcast.core.ApiRequest;
-import dev.broadcast.core.ApiResponse;
 import dev.broadcast.core.BroadcastHub;
+import dev.broadcast.core.transport.ApiExchange;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import org.glassfish.grizzly.http.server.AddOn;
@@ -127,15 +125,32 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
 
         @Override
         public void service(Request request, Response response) throws Exception {
-            byte[] body = ApiRequest.readBody(request.getInputStream(), request.getContentLengthLong(),
-                    "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding")), hub.maxApiBodyBytes());
-            ApiResponse answer = hub.handle(new ApiRequest(request.getMethod().getMethodString(),
-                    request.getDecodedRequestURI(), request.getQueryString(), body));
-            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-            response.setStatus(answer.status());
-            response.setHeader("Content-Type", "application/json");
-            response.setContentLength(bytes.length);
-            response.getOutputStream().write(bytes);
+            hub.serve(new ApiExchange() {
+                @Override
+                public String method() {
+                    return request.getMethod().getMethodString();
+                }
+
+                @Override
+                public String target() {
+                    String query = request.getQueryString();
+                    return query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
+                }
+
+                @Override
+                public byte[] body(int max) throws IOException {
+                    return ApiExchange.readBody(request.getInputStream(), request.getContentLengthLong(),
+                            "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding")), max);
+                }
+
+                @Override
+                public void respond(int status, byte[] json) throws IOException {
+                    response.setStatus(status);
+                    response.setHeader("Content-Type", "application/json");
+                    response.setContentLength(json.length);
+                    response.getOutputStream().write(json);
+                }
+            });
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.broadcast.server;
 
-import dev.broadcast.core.CoalescingTransport;
-import dev.broadcast.core.Connection;
+import dev.broadcast.core.transport.Connection;
+import dev.broadcast.core.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * buffer and written with one system call by the event loop's {@link Flusher}, and since the engine
  * collects frames while a write is in flight, a busy connection gets many frames per write.
  */
-final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> implements CoalescingTransport {
+final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> implements Transport {
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyConnection.class);
     static final int CLOSE_GRACE_SECONDS = 2;
@@ -98,6 +98,11 @@ final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
     public void send(String frame, SendCallback done) {
         byte[] utf8 = frame.getBytes(StandardCharsets.UTF_8);
         sendAll(() -> List.of(utf8), done);
+    }
+
+    @Override
+    public boolean writesBatches() {
+        return true;
     }
 
     /** Queues the connection on its event loop's {@link Flusher}, which writes it in its next pass. */

@@ -1,9 +1,8 @@
 package dev.broadcast.server;
 
-import dev.broadcast.core.ApiRequest;
-import dev.broadcast.core.ApiResponse;
 import dev.broadcast.core.BroadcastHub;
-import dev.broadcast.core.ConnectRequest;
+import dev.broadcast.core.transport.ApiExchange;
+import dev.broadcast.core.transport.ConnectRequest;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -44,6 +43,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -158,10 +158,8 @@ final class NettyServer implements ServerTransport {
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             if (oversized instanceof HttpRequest request) {
-                QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-                ApiResponse answer = hub.handle(new ApiRequest(request.method().name(), uri.path(),
-                        rawQuery(request.uri()), new byte[hub.maxApiBodyBytes() + 1]));
-                respond(ctx, answer, false);
+                // the hub answers 413 from the length alone: hand it one byte more than it takes
+                serve(ctx, request, new byte[hub.maxApiBodyBytes() + 1], false, hub);
             } else {
                 ctx.close();
             }
@@ -183,7 +181,7 @@ final class NettyServer implements ServerTransport {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             if (!request.decoderResult().isSuccess()) {
-                respond(ctx, new ApiResponse(400, "{\"error\":\"Malformed HTTP request\"}"), false);
+                respond(ctx, 400, "{\"error\":\"Malformed HTTP request\"}".getBytes(StandardCharsets.UTF_8), false);
                 return;
             }
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
@@ -193,9 +191,7 @@ final class NettyServer implements ServerTransport {
                 upgrade(ctx, request, uri);
                 return;
             }
-            ApiResponse answer = hub.handle(new ApiRequest(request.method().name(), path, rawQuery(request.uri()),
-                    ByteBufUtil.getBytes(request.content())));
-            respond(ctx, answer, HttpUtil.isKeepAlive(request));
+            serve(ctx, request, ByteBufUtil.getBytes(request.content()), HttpUtil.isKeepAlive(request), hub);
         }
 
         private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
@@ -240,15 +236,39 @@ final class NettyServer implements ServerTransport {
         }
     }
 
-    private static String rawQuery(String uri) {
-        int q = uri.indexOf('?');
-        return q < 0 ? null : uri.substring(q + 1);
+    /** Answers an HTTP API request whose body was read already (or is known to be too large). */
+    private static void serve(ChannelHandlerContext ctx, HttpRequest request, byte[] body, boolean keepAlive,
+            BroadcastHub hub) {
+        try {
+            hub.serve(new ApiExchange() {
+                @Override
+                public String method() {
+                    return request.method().name();
+                }
+
+                @Override
+                public String target() {
+                    return request.uri();
+                }
+
+                @Override
+                public byte[] body(int max) {
+                    return body;
+                }
+
+                @Override
+                public void respond(int status, byte[] json) {
+                    NettyServer.respond(ctx, status, json, keepAlive);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // neither method above does I/O that throws
+        }
     }
 
-    private static void respond(ChannelHandlerContext ctx, ApiResponse answer, boolean keepAlive) {
+    private static void respond(ChannelHandlerContext ctx, int status, byte[] json, boolean keepAlive) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(answer.status()),
-                Unpooled.wrappedBuffer(answer.body().getBytes(StandardCharsets.UTF_8)));
+                HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(json));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());

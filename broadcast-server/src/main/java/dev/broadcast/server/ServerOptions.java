@@ -2,7 +2,7 @@ package dev.broadcast.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.broadcast.core.App;
+import dev.broadcast.core.config.App;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.broadcast.core.App;
+import dev.broadcast.core.config.App;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,9 +3,10 @@ package dev.broadcast.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.broadcast.core.App;
 import dev.broadcast.core.BroadcastHub;
-import dev.broadcast.core.CloseCodes;
+import dev.broadcast.core.config.App;
+import dev.broadcast.core.transport.CloseCodes;
+import dev.broadcast.core.transport.Connection;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

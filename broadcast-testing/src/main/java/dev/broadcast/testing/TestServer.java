@@ -2,11 +2,11 @@ package dev.broadcast.testing;
 
 import dev.broadcast.Broadcaster;
 import dev.broadcast.ChannelRoutes;
-import dev.broadcast.core.App;
 import dev.broadcast.core.AuthEndpoint;
 import dev.broadcast.core.BroadcastHub;
 import dev.broadcast.core.Broadcasters;
-import dev.broadcast.core.DriverBroadcaster;
+import dev.broadcast.core.DispatchingBroadcaster;
+import dev.broadcast.core.config.App;
 import dev.broadcast.server.BroadcastServer;
 import dev.broadcast.server.ServerOptions;
 import java.io.IOException;
@@ -47,7 +47,7 @@ public final class TestServer<U> implements AutoCloseable {
 
     private final BroadcastServer server;
     private final AuthEndpoint<U> auth;
-    private final DriverBroadcaster broadcaster;
+    private final DispatchingBroadcaster broadcaster;
     private final List<TestClient> clients = new ArrayList<>();
 
     private TestServer(ChannelRoutes<U> routes) {

@@ -10,7 +10,7 @@ import dev.broadcast.Channel;
 import dev.broadcast.ChannelType;
 import dev.broadcast.ShouldBroadcast;
 import dev.broadcast.ShouldBroadcastNow;
-import dev.broadcast.core.ResolvedBroadcast;
+import dev.broadcast.core.driver.ResolvedBroadcast;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package dev.broadcast.benchmarks.jmh;
 
-import dev.broadcast.core.App;
 import dev.broadcast.core.BroadcastHub;
-import dev.broadcast.core.ConnectRequest;
-import dev.broadcast.core.Connection;
-import dev.broadcast.core.Scheduler;
+import dev.broadcast.core.config.App;
+import dev.broadcast.core.config.Scheduler;
+import dev.broadcast.core.transport.ConnectRequest;
+import dev.broadcast.core.transport.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

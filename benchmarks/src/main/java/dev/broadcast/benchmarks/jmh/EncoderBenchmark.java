@@ -1,9 +1,9 @@
 package dev.broadcast.benchmarks.jmh;
 
 import dev.broadcast.core.BroadcastHub;
-import dev.broadcast.core.internal.Frame;
-import dev.broadcast.core.internal.Frames;
-import dev.broadcast.core.internal.Json;
+import dev.broadcast.core.internal.delivery.Frame;
+import dev.broadcast.core.internal.delivery.Frames;
+import dev.broadcast.core.internal.wire.Json;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,7 @@
 package dev.broadcast.benchmarks.jmh;
 
-import dev.broadcast.core.Transport;
+import dev.broadcast.core.internal.delivery.Frames;
+import dev.broadcast.core.transport.Transport;
 import org.openjdk.jmh.annotations.CompilerControl;
 
 /**

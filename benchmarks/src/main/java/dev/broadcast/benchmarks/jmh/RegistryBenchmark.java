@@ -1,8 +1,9 @@
 package dev.broadcast.benchmarks.jmh;
 
 import dev.broadcast.core.BroadcastHub;
-import dev.broadcast.core.Connection;
-import dev.broadcast.core.internal.ClientConnection;
+import dev.broadcast.core.internal.engine.ClientConnection;
+import dev.broadcast.core.internal.engine.RegistryAccess;
+import dev.broadcast.core.transport.Connection;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,7 +31,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *       {@code subscription_succeeded} frame written to a transport that completes at once).</li>
  *   <li>{@code registry*}: the channel registry alone ({@code ChannelRegistry.subscribe} and
  *       {@code unsubscribe}, which include encoding and queueing {@code subscription_succeeded}),
- *       reached through {@link Internals}.</li>
+ *       reached through {@link RegistryAccess}, which sits in the registry's package.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -55,7 +56,7 @@ public class RegistryBenchmark {
         public void setUp() {
             hub = BenchHub.hub();
             BenchHub.subscribers(hub, CHANNEL, subscribers);
-            registry = Internals.registry(hub, BenchHub.APP_ID);
+            registry = RegistryAccess.registry((ClientConnection) BenchHub.connect(hub, new NoopTransport()));
         }
 
         /** Every pair must have undone itself. */
@@ -106,8 +107,8 @@ public class RegistryBenchmark {
     }
 
     private static void registry(Channel channel, Client client, Blackhole blackhole) {
-        blackhole.consume(Internals.subscribe(channel.registry, CHANNEL, client.internal));
-        blackhole.consume(Internals.unsubscribe(channel.registry, CHANNEL, client.internal));
+        blackhole.consume(RegistryAccess.subscribe(channel.registry, CHANNEL, client.internal));
+        blackhole.consume(RegistryAccess.unsubscribe(channel.registry, CHANNEL, client.internal));
     }
 
     @Benchmark

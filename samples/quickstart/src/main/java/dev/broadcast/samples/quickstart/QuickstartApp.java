@@ -1,12 +1,12 @@
 package dev.broadcast.samples.quickstart;
 
 import dev.broadcast.ChannelRoutes;
-import dev.broadcast.core.App;
 import dev.broadcast.core.AuthEndpoint;
 import dev.broadcast.core.BroadcastHub;
 import dev.broadcast.core.Broadcasters;
-import dev.broadcast.core.DriverBroadcaster;
+import dev.broadcast.core.DispatchingBroadcaster;
 import dev.broadcast.core.UserData;
+import dev.broadcast.core.config.App;
 import dev.broadcast.jakarta.Broadcasting;
 import dev.broadcast.jakarta.SocketIdHeader;
 import dev.broadcast.samples.quickstart.Events.Task;
@@ -41,7 +41,7 @@ public final class QuickstartApp implements AutoCloseable {
     static final Task TASK = new Task(42, 7, "Fix the flaky test", "queued");
 
     private final BroadcastHub hub;
-    private final DriverBroadcaster broadcaster;
+    private final DispatchingBroadcaster broadcaster;
     private final Server server;
     private final ServerConnector connector;
 

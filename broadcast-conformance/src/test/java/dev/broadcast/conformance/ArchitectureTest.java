@@ -1,0 +1,74 @@
+package dev.broadcast.conformance;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layout rules of the published modules (STYLE.md 13), checked on their compiled classes so a
+ * shortcut fails the build instead of drifting: no package cycles, internals used only where they
+ * live, the engine never reaching back into its facade, {@code broadcast-api} free of dependencies,
+ * and the core free of container APIs.
+ */
+class ArchitectureTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importPublishedModules() {
+        // main classes of broadcast-api, -core, -jakarta, -server and -testing (this module's own tests excluded)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.broadcast");
+    }
+
+    @Test
+    void noPackageCycles() {
+        check(slices().matching("dev.broadcast.(**)").should().beFreeOfCycles());
+    }
+
+    @Test
+    void coreInternalsAreUsedOnlyInsideTheCore() {
+        check(classes().that().resideInAPackage("dev.broadcast.core.internal..")
+                .should().onlyBeAccessed().byAnyPackage("dev.broadcast.core.."));
+    }
+
+    @Test
+    void theApiInternalsAreUsedOnlyByTheApiAndTheCoreItIsExportedTo() {
+        check(classes().that().resideInAPackage("dev.broadcast.internal..")
+                .should().onlyBeAccessed().byAnyPackage("dev.broadcast", "dev.broadcast.internal..",
+                        "dev.broadcast.core.internal.."));
+    }
+
+    @Test
+    void theEngineNeverImportsItsFacade() {
+        check(noClasses().that().resideInAnyPackage("dev.broadcast.core.internal..", "dev.broadcast.core.config..",
+                        "dev.broadcast.core.driver..", "dev.broadcast.core.transport..")
+                .should().dependOnClassesThat().resideInAPackage("dev.broadcast.core"));
+    }
+
+    @Test
+    void theApiDependsOnNothingButTheJdk() {
+        check(classes().that().resideInAnyPackage("dev.broadcast", "dev.broadcast.internal..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.broadcast",
+                        "dev.broadcast.internal.."));
+    }
+
+    @Test
+    void theCoreImportsNoContainerApi() {
+        check(noClasses().that().resideInAPackage("dev.broadcast.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "javax.servlet..",
+                        "javax.websocket..", "io.netty..", "org.glassfish.."));
+    }
+
+    private static void check(ArchRule rule) {
+        rule.check(classes);
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Host-side broadcasting: event resolution ({@code EventResolver}), the dispatcher and its batch
+ * window ({@code Dispatcher}, {@code WindowTimer}), throttled buffers ({@code Buffers},
+ * {@code ThrottledBuffer} and its two kinds) and the drivers the facade hands out.
+ */
+package dev.broadcast.core.internal.broadcasting;

@@ -1,0 +1,237 @@
+package dev.broadcast.core.internal.engine;
+
+import dev.broadcast.ChannelType;
+import dev.broadcast.core.internal.delivery.Frame;
+import dev.broadcast.core.internal.delivery.Frames;
+import dev.broadcast.core.internal.wire.Json;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The occupied channels of one app. Each channel holds an immutable snapshot array of its
+ * subscribers, replaced on every change, so fan-out iterates it with no lock. Changes to one
+ * channel are serialized by the map's per-key compute; a channel exists exactly while it has a
+ * subscriber.
+ */
+final class ChannelRegistry {
+
+    private static final ClientConnection[] NONE = new ClientConnection[0];
+
+    private final ConcurrentHashMap<String, ChannelState> channels = new ConcurrentHashMap<>();
+    private final Counters counters;
+
+    ChannelRegistry(Counters counters) {
+        this.counters = counters;
+    }
+
+    /** A presence member as the channel knows it: info from the user's first connection. */
+    record Member(String userId, String infoJson) {
+    }
+
+    /** What a subscribe did; {@code refusal} says why nothing changed. */
+    record Joined(boolean occupied, boolean memberAdded, String refusal) {
+    }
+
+    /** What an unsubscribe did. */
+    record Left(boolean vacated, String memberRemoved) {
+    }
+
+    static final class ChannelState {
+        final String name;
+        volatile ClientConnection[] subscribers = NONE;
+        /** Presence only: user id to member and its connection count. */
+        final Map<String, Member> members;
+        final Map<String, Integer> memberConnections;
+
+        ChannelState(String name) {
+            this.name = name;
+            boolean presence = ChannelType.of(name) == ChannelType.PRESENCE;
+            this.members = presence ? new LinkedHashMap<>() : Map.of();
+            this.memberConnections = presence ? new LinkedHashMap<>() : Map.of();
+        }
+
+        boolean contains(ClientConnection connection) {
+            for (ClientConnection c : subscribers) {
+                if (c == connection) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        String presenceData() {
+            StringBuilder ids = new StringBuilder("[");
+            StringBuilder hash = new StringBuilder("{");
+            for (Member member : members.values()) {
+                if (ids.length() > 1) {
+                    ids.append(',');
+                    hash.append(',');
+                }
+                String id = Json.quote(member.userId());
+                ids.append(id);
+                hash.append(id).append(':').append(member.infoJson() == null ? "null" : member.infoJson());
+            }
+            return "{\"presence\":{\"ids\":" + ids.append(']') + ",\"hash\":" + hash.append('}')
+                    + ",\"count\":" + members.size() + "}}";
+        }
+    }
+
+    /**
+     * Adds {@code connection} to {@code channel}, with {@code member} for presence channels, and
+     * queues its {@code subscription_succeeded} and, for a user's first connection, the
+     * {@code member_added} of the others, all under the channel's lock so that presence frames
+     * reach everyone in the order the changes happened. A presence member that would pass
+     * {@code maxMembers} distinct users is refused and nothing changes.
+     */
+    Joined subscribe(String channel, ClientConnection connection, Member member, int maxMembers) {
+        Joined[] result = new Joined[1];
+        DeferredWrites delivery = new DeferredWrites();
+        channels.compute(channel, (name, state) -> {
+            boolean occupied = state == null;
+            ChannelState target = occupied ? new ChannelState(name) : state;
+            if (target.contains(connection)) {
+                result[0] = new Joined(false, false, null);
+                delivery.offer(connection, Frames.subscriptionSucceeded(name, member == null ? "{}" : target.presenceData()));
+                return target;
+            }
+            boolean added = false;
+            if (member != null) {
+                if (!target.members.containsKey(member.userId()) && target.members.size() >= maxMembers) {
+                    result[0] = new Joined(false, false,
+                            "Presence channel is full (" + maxMembers + " members)");
+                    return state;
+                }
+                added = target.members.putIfAbsent(member.userId(), member) == null;
+                target.memberConnections.merge(member.userId(), 1, Integer::sum);
+            }
+            ClientConnection[] old = target.subscribers;
+            ClientConnection[] next = Arrays.copyOf(old, old.length + 1);
+            next[old.length] = connection;
+            target.subscribers = next;
+            delivery.offer(connection, Frames.subscriptionSucceeded(name, member == null ? "{}" : target.presenceData()));
+            if (added) {
+                Frame joinedFrame = Frames.memberAdded(name, member.userId(), member.infoJson());
+                for (ClientConnection other : old) {
+                    delivery.offer(other, joinedFrame);
+                }
+            }
+            result[0] = new Joined(occupied, added, null);
+            return target;
+        });
+        delivery.complete();
+        return result[0];
+    }
+
+    /**
+     * Removes {@code connection} from {@code channel}; {@code userId} is its presence member, if
+     * any. When that was the user's last connection, {@code member_removed} is queued for the
+     * remaining subscribers under the channel's lock (see {@link #subscribe}).
+     */
+    Left unsubscribe(String channel, ClientConnection connection, String userId) {
+        Left[] result = {new Left(false, null)};
+        DeferredWrites delivery = new DeferredWrites();
+        channels.computeIfPresent(channel, (name, state) -> {
+            ClientConnection[] old = state.subscribers;
+            int index = -1;
+            for (int i = 0; i < old.length; i++) {
+                if (old[i] == connection) {
+                    index = i;
+                    break;
+                }
+            }
+            if (index < 0) {
+                return state;
+            }
+            ClientConnection[] next = new ClientConnection[old.length - 1];
+            System.arraycopy(old, 0, next, 0, index);
+            System.arraycopy(old, index + 1, next, index, old.length - index - 1);
+            state.subscribers = next;
+            String removed = null;
+            if (userId != null) {
+                Integer left = state.memberConnections.merge(userId, -1, Integer::sum);
+                if (left != null && left <= 0) {
+                    state.memberConnections.remove(userId);
+                    state.members.remove(userId);
+                    removed = userId;
+                    Frame leftFrame = Frames.memberRemoved(name, userId);
+                    for (ClientConnection other : next) {
+                        delivery.offer(other, leftFrame);
+                    }
+                }
+            }
+            result[0] = new Left(next.length == 0, removed);
+            return next.length == 0 ? null : state;
+        });
+        delivery.complete();
+        return result[0];
+    }
+
+    /** The presence {@code subscription_succeeded} data of {@code channel} as it is now. */
+    String presenceData(String channel) {
+        String[] data = {new ChannelState(channel).presenceData()};
+        channels.computeIfPresent(channel, (name, state) -> {
+            data[0] = state.presenceData();
+            return state;
+        });
+        return data[0];
+    }
+
+    /** Sends {@code frame} to every subscriber of {@code channel} but {@code except}; returns how many. */
+    int publish(String channel, Frame frame, ClientConnection except) {
+        ChannelState state = channels.get(channel);
+        if (state == null) {
+            return 0;
+        }
+        int sent = 0;
+        int queued = 0;
+        for (ClientConnection connection : state.subscribers) {
+            if (connection != except) {
+                if (connection.deliver(frame)) {
+                    queued++;
+                }
+                sent++;
+            }
+        }
+        counters.sent(queued, frame.size()); // once per broadcast, not per subscriber
+        return sent;
+    }
+
+    /** Subscriber count of {@code channel}, 0 when unoccupied. */
+    int subscriptionCount(String channel) {
+        ChannelState state = channels.get(channel);
+        return state == null ? 0 : state.subscribers.length;
+    }
+
+    /** Distinct presence users of {@code channel}, in join order. */
+    List<String> userIds(String channel) {
+        List<String> ids = new ArrayList<>();
+        // members is mutated under the map's per-key lock; copying under the same lock is consistent
+        channels.computeIfPresent(channel, (name, s) -> {
+            ids.addAll(s.members.keySet());
+            return s;
+        });
+        return ids;
+    }
+
+    /** Visits every occupied channel name. */
+    void forEachChannel(Consumer<String> action) {
+        channels.keySet().forEach(action);
+    }
+
+    int channelCount() {
+        return channels.size();
+    }
+
+    int subscriptionTotal() {
+        int total = 0;
+        for (ChannelState state : channels.values()) {
+            total += state.subscribers.length;
+        }
+        return total;
+    }
+}

@@ -1,0 +1,501 @@
+package dev.broadcast.core.internal.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.broadcast.Channel;
+import dev.broadcast.ChannelType;
+import dev.broadcast.core.config.Limits;
+import dev.broadcast.core.internal.delivery.Frame;
+import dev.broadcast.core.internal.delivery.Frames;
+import dev.broadcast.core.internal.delivery.OutboundQueue;
+import dev.broadcast.core.internal.wire.ChannelNames;
+import dev.broadcast.core.internal.wire.Json;
+import dev.broadcast.core.internal.wire.Signatures;
+import dev.broadcast.core.transport.CloseCodes;
+import dev.broadcast.core.transport.Connection;
+import dev.broadcast.core.transport.Transport;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection speaking Pusher protocol v7: its subscriptions, presence memberships,
+ * signed-in user, liveness and outbound queue.
+ */
+public final class ClientConnection implements Connection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+
+    final AppRuntime runtime;
+    private final Limits limits;
+    private final String socketId;
+    private final Transport transport;
+    private final OutboundQueue outbound;
+    private final AtomicBoolean open = new AtomicBoolean(true);
+    /** Subscribed channel to its presence user id ("" for channels without a member). */
+    private final Map<String, String> subscriptions = new ConcurrentHashMap<>();
+    private volatile String userId;
+    private volatile String userInfo;
+    private volatile long lastSeenMillis;
+    private volatile long pingSentMillis;
+    private long rateWindowStart;
+    private int rateWindowCount;
+
+    ClientConnection(AppRuntime runtime, String socketId, Transport transport) {
+        this.runtime = runtime;
+        this.limits = runtime.app.limits();
+        this.socketId = socketId;
+        this.transport = transport;
+        this.outbound = new OutboundQueue(transport, limits.maxOutboundBytes(),
+                () -> closeWith(CloseCodes.GOING_AWAY, "Write failed"));
+        this.lastSeenMillis = runtime.clock.millis();
+    }
+
+    @Override
+    public String socketId() {
+        return socketId;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open.get();
+    }
+
+    @Override
+    public void touch() {
+        lastSeenMillis = runtime.clock.millis();
+        pingSentMillis = 0;
+    }
+
+    @Override
+    public void closed() {
+        if (open.compareAndSet(true, false)) {
+            outbound.close();
+            release();
+        }
+    }
+
+    void start() {
+        runtime.register(this);
+        send(Frames.connectionEstablished(socketId, runtime.app.activityTimeout().toSeconds()));
+    }
+
+    /** Queues a frame; a connection whose queue passes its bound is closed as a slow consumer. */
+    void send(Frame frame) {
+        if (deliver(frame)) {
+            runtime.counters.sent(1, frame.size());
+        }
+    }
+
+    /**
+     * {@link #send} without counting the frame in the app's totals, for a caller that counts a
+     * broadcast's deliveries once ({@link ChannelRegistry#publish}).
+     *
+     * @return whether the frame was queued (the connection is open and it fit)
+     */
+    boolean deliver(Frame frame) {
+        OutboundQueue.Offer offer = offer(frame);
+        if (offer == null) {
+            return false;
+        }
+        switch (offer) {
+            case IDLE -> startWriting();
+            case FULL -> overflowed();
+            case QUEUED -> { }
+        }
+        return offer != OutboundQueue.Offer.FULL;
+    }
+
+    /** Queues a frame without writing, counted; see {@link Delivery}. */
+    OutboundQueue.Offer enqueue(Frame frame) {
+        OutboundQueue.Offer offer = offer(frame);
+        if (offer == null) {
+            return OutboundQueue.Offer.QUEUED;
+        }
+        if (offer != OutboundQueue.Offer.FULL) {
+            runtime.counters.sent(1, frame.size());
+        }
+        return offer;
+    }
+
+    /** The queue's answer, or null when the connection is closed (the frame is dropped). */
+    private OutboundQueue.Offer offer(Frame frame) {
+        return open.get() ? outbound.enqueue(frame) : null;
+    }
+
+    /** A WebSocket close reason may carry at most 123 UTF-8 bytes: cut at a character boundary. */
+    static String closeReason(String reason) {
+        if (Json.utf8Length(reason) <= 123) {
+            return reason;
+        }
+        int bytes = 0;
+        int end = 0;
+        while (end < reason.length()) {
+            int cp = reason.codePointAt(end);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + size > 123) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(cp);
+        }
+        return reason.substring(0, end);
+    }
+
+    void startWriting() {
+        outbound.drain();
+    }
+
+    void overflowed() {
+        closeWith(CloseCodes.SLOW_CONSUMER, "Slow consumer: outbound buffer over "
+                + limits.maxOutboundBytes() + " bytes", false);
+    }
+
+    /** Sends {@code pusher:error} with the code, then closes with it. */
+    void closeWith(int code, String reason) {
+        closeWith(code, reason, true);
+    }
+
+    private void closeWith(int code, String reason, boolean announce) {
+        if (!open.compareAndSet(true, false)) {
+            return;
+        }
+        runtime.counters.closed(code);
+        release();
+        outbound.finish(announce ? Frames.error(code, reason) : null, () -> {
+            try {
+                transport.close(code, closeReason(reason));
+            } catch (RuntimeException e) {
+                LOG.debug("close of {} failed", socketId, e);
+            }
+        });
+    }
+
+    void checkLiveness(long now) {
+        long pinged = pingSentMillis;
+        if (pinged != 0) {
+            if (now - pinged >= runtime.app.pongTimeout().toMillis()) {
+                closeWith(CloseCodes.PONG_TIMEOUT, "Pong reply not received in time");
+            }
+        } else if (now - lastSeenMillis >= runtime.app.activityTimeout().toMillis()) {
+            pingSentMillis = now;
+            send(Frames.PING);
+        }
+    }
+
+    boolean isPresentAs(String user) {
+        return subscriptions.containsValue(user);
+    }
+
+    @Override
+    public void receive(String text) {
+        if (!open.get()) {
+            return;
+        }
+        touch();
+        runtime.counters.messagesIn.increment();
+        if (text.length() > limits.maxMessageBytes() / 3 && Json.utf8Length(text) > limits.maxMessageBytes()) {
+            closeWith(CloseCodes.MESSAGE_TOO_BIG, "Message exceeds " + limits.maxMessageBytes() + " bytes", false);
+            return;
+        }
+        JsonNode message;
+        try {
+            message = Json.parse(text);
+        } catch (IOException e) {
+            send(Frames.error(null, "Invalid message format: not a single JSON document within limits"));
+            return;
+        }
+        String event = Json.text(message, "event");
+        if (!message.isObject() || event == null) {
+            send(Frames.error(null, "Invalid message format: expected an object with a string \"event\""));
+            return;
+        }
+        JsonNode data = dataObject(message.get("data"));
+        switch (event) {
+            case "pusher:ping" -> send(Frames.PONG);
+            case "pusher:pong" -> { }
+            case "pusher:subscribe" -> subscribe(data);
+            case "pusher:unsubscribe" -> unsubscribe(Json.text(data, "channel"));
+            case "pusher:signin" -> signin(data);
+            default -> {
+                if (event.startsWith("client-")) {
+                    clientEvent(event, message);
+                } else {
+                    send(Frames.error(null, "Unsupported event: clients may send pusher:* protocol events and client-* events"));
+                }
+            }
+        }
+    }
+
+    /** {@code data} as an object: pusher-js sends objects, other clients a JSON string of one. */
+    private static JsonNode dataObject(JsonNode data) {
+        if (data != null && data.isTextual()) {
+            try {
+                return Json.parse(data.asText());
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return data;
+    }
+
+    private void subscribe(JsonNode data) {
+        String channel = Json.text(data, "channel");
+        if (channel == null) {
+            send(Frames.error(null, "pusher:subscribe needs data.channel as a string"));
+            return;
+        }
+        if (channel.startsWith("#")) {
+            subscribeUserChannel(channel);
+            return;
+        }
+        String problem = Channel.nameProblem(channel);
+        if (problem != null) {
+            boolean tooLong = channel.length() > Channel.MAX_NAME_LENGTH;
+            send(Frames.subscriptionError(channel, tooLong ? "LimitReached" : "InvalidChannel", problem,
+                    tooLong ? 4009 : 400));
+            return;
+        }
+        if (subscriptions.containsKey(channel)) {
+            // already subscribed: confirm again, change nothing (not even the presence member)
+            send(Frames.subscriptionSucceeded(channel, ChannelType.of(channel) == ChannelType.PRESENCE
+                    ? runtime.channels.presenceData(channel) : "{}"));
+            return;
+        }
+        ChannelType type = ChannelType.of(channel);
+        ChannelRegistry.Member member = null;
+        if (type.requiresAuthorization()) {
+            String channelData = type == ChannelType.PRESENCE ? Json.text(data, "channel_data") : null;
+            String signed = socketId + ":" + channel + (channelData == null ? "" : ":" + channelData);
+            if (!authorized(Json.text(data, "auth"), signed)) {
+                send(Frames.subscriptionError(channel, "AuthError",
+                        "Invalid signature: expected HMAC-SHA256 of \"" + signed + "\" signed with the key "
+                                + runtime.app.key() + "'s secret", 401));
+                return;
+            }
+            if (type == ChannelType.PRESENCE) {
+                member = presenceMember(channel, channelData);
+                if (member == null) {
+                    return;
+                }
+            }
+        }
+        ChannelRegistry.Joined joined = runtime.channels.subscribe(channel, this, member, limits.maxPresenceMembers());
+        if (joined.refusal() != null) {
+            send(Frames.subscriptionError(channel, "LimitReached", joined.refusal(), 4100));
+            return;
+        }
+        subscriptions.put(channel, member == null ? "" : member.userId());
+        if (!open.get()) {
+            unsubscribe(channel); // closed by another thread meanwhile: release() may have missed it
+            return;
+        }
+        if (joined.memberAdded()) {
+            runtime.webhook(webhookEvent("member_added", channel).put("user_id", member.userId()));
+        }
+        if (joined.occupied()) {
+            runtime.webhook(webhookEvent("channel_occupied", channel));
+        }
+        if (ChannelNames.isCache(channel)) {
+            var cached = runtime.cache.get(channel);
+            if (cached != null && cached.expiresAtMillis() > runtime.clock.millis()) {
+                send(cached.frame());
+            } else {
+                send(Frames.cacheMiss(channel));
+                runtime.webhook(webhookEvent("cache_miss", channel));
+            }
+        }
+    }
+
+    /**
+     * The member a presence subscription joins as: from the signed {@code channel_data}, or, when
+     * there is none, from the connection's signin. Null after answering with an error.
+     */
+    private ChannelRegistry.Member presenceMember(String channel, String channelData) {
+        JsonNode parsed;
+        if (channelData == null) {
+            if (userId == null) {
+                send(Frames.subscriptionError(channel, "AuthError",
+                        "Presence subscription needs channel_data or a signed-in connection", 401));
+                return null;
+            }
+            return checkedMember(channel, userId, userInfo);
+        }
+        try {
+            parsed = Json.parse(channelData);
+        } catch (IOException e) {
+            send(Frames.subscriptionError(channel, "AuthError", "channel_data is not a JSON object", 400));
+            return null;
+        }
+        JsonNode id = parsed.get("user_id");
+        if (!parsed.isObject() || id == null || !(id.isTextual() || id.isIntegralNumber()) || id.asText().isEmpty()) {
+            send(Frames.subscriptionError(channel, "AuthError",
+                    "channel_data must be an object with a string or integer user_id", 400));
+            return null;
+        }
+        JsonNode info = parsed.get("user_info");
+        return checkedMember(channel, id.asText(), info == null || info.isNull() ? null : Json.write(info));
+    }
+
+    private ChannelRegistry.Member checkedMember(String channel, String id, String infoJson) {
+        if (id.length() > limits.maxUserIdLength()) {
+            send(Frames.subscriptionError(channel, "LimitReached",
+                    "user_id is longer than " + limits.maxUserIdLength() + " characters", 4301));
+            return null;
+        }
+        if (infoJson != null && Json.utf8Length(infoJson) > limits.maxUserInfoBytes()) {
+            send(Frames.subscriptionError(channel, "LimitReached",
+                    "user_info is larger than " + limits.maxUserInfoBytes() + " bytes", 4301));
+            return null;
+        }
+        return new ChannelRegistry.Member(id, infoJson);
+    }
+
+    private void subscribeUserChannel(String channel) {
+        String user = userId;
+        if (user == null || !channel.equals(ChannelNames.USER_CHANNEL_PREFIX + user)) {
+            send(Frames.subscriptionError(channel, "AuthError",
+                    "Channels starting with # are reserved; only the signed-in user may subscribe to its "
+                            + ChannelNames.USER_CHANNEL_PREFIX + "{id}", 403));
+            return;
+        }
+        runtime.channels.subscribe(channel, this, null, 0);
+        subscriptions.put(channel, "");
+        if (!open.get()) {
+            unsubscribe(channel);
+        }
+    }
+
+    private void unsubscribe(String channel) {
+        if (channel == null) {
+            send(Frames.error(null, "pusher:unsubscribe needs data.channel as a string"));
+            return;
+        }
+        String member = subscriptions.remove(channel);
+        if (member != null) {
+            leave(channel, member);
+        }
+    }
+
+    private void leave(String channel, String member) {
+        ChannelRegistry.Left left = runtime.channels.unsubscribe(channel, this, member.isEmpty() ? null : member);
+        if (left.memberRemoved() != null) {
+            runtime.webhook(webhookEvent("member_removed", channel).put("user_id", left.memberRemoved()));
+        }
+        if (left.vacated()) {
+            runtime.webhook(webhookEvent("channel_vacated", channel));
+        }
+    }
+
+    private void signin(JsonNode data) {
+        String userData = Json.text(data, "user_data");
+        if (userData == null || !authorized(Json.text(data, "auth"), socketId + "::user::" + userData)) {
+            closeWith(CloseCodes.UNAUTHORIZED, "Connection not authorized: invalid signin signature");
+            return;
+        }
+        JsonNode parsed;
+        try {
+            parsed = Json.parse(userData);
+        } catch (IOException e) {
+            closeWith(CloseCodes.UNAUTHORIZED, "Connection not authorized: user_data is not JSON");
+            return;
+        }
+        String id = Json.text(parsed, "id");
+        if (id == null || id.isEmpty()) {
+            closeWith(CloseCodes.UNAUTHORIZED, "Connection not authorized: user_data needs a non-empty string id");
+            return;
+        }
+        if (id.length() > limits.maxUserIdLength()) {
+            closeWith(CloseCodes.UNAUTHORIZED, "Connection not authorized: user id longer than "
+                    + limits.maxUserIdLength() + " characters");
+            return;
+        }
+        String previous = userId;
+        if (previous != null && !previous.equals(id)) {
+            // the old identity's #server-to-user channel and user index entry would outlive it
+            closeWith(CloseCodes.UNAUTHORIZED, "Connection not authorized: already signed in as another user");
+            return;
+        }
+        JsonNode info = parsed.get("user_info");
+        userInfo = info == null || info.isNull() ? null : Json.write(info);
+        userId = id;
+        runtime.signedIn(id, this);
+        if (!open.get()) {
+            runtime.released(this, id);
+            return;
+        }
+        send(Frames.signinSuccess(userData));
+    }
+
+    private void clientEvent(String event, JsonNode message) {
+        String channel = Json.text(message, "channel");
+        if (!runtime.app.clientEvents()) {
+            send(Frames.error(CloseCodes.CLIENT_EVENT_REJECTED, "The app does not have client messaging enabled."));
+            return;
+        }
+        if (channel == null || !subscriptions.containsKey(channel)) {
+            send(Frames.error(CloseCodes.CLIENT_EVENT_REJECTED,
+                    "Client events need a channel the client is subscribed to"));
+            return;
+        }
+        ChannelType type = ChannelType.of(channel);
+        if (channel.startsWith("#") || !(type == ChannelType.PRIVATE || type == ChannelType.PRESENCE)) {
+            send(Frames.error(CloseCodes.CLIENT_EVENT_REJECTED,
+                    "Client events are only allowed on private and presence channels (not public or encrypted)"));
+            return;
+        }
+        if (event.length() > limits.maxEventNameLength()) {
+            send(Frames.error(CloseCodes.CLIENT_EVENT_REJECTED,
+                    "Event name is longer than " + limits.maxEventNameLength() + " characters"));
+            return;
+        }
+        if (!withinRate()) {
+            send(Frames.error(CloseCodes.CLIENT_EVENT_REJECTED, "Client event rate limit exceeded: at most "
+                    + limits.clientEventsPerSecond() + " per second"));
+            return;
+        }
+        JsonNode data = message.get("data");
+        String rawData = data == null ? "null" : Json.write(data);
+        String member = subscriptions.get(channel);
+        String presenceUser = type == ChannelType.PRESENCE && !member.isEmpty() ? member : null;
+        runtime.channels.publish(channel, Frames.clientEvent(event, channel, rawData, presenceUser), this);
+        ObjectNode hook = webhookEvent("client_event", channel).put("event", event)
+                .put("data", data != null && data.isTextual() ? data.asText() : rawData)
+                .put("socket_id", socketId);
+        if (presenceUser != null) {
+            hook.put("user_id", presenceUser);
+        }
+        runtime.webhook(hook);
+    }
+
+    /** A fixed one-second window per connection; only this connection's reader thread touches it. */
+    private boolean withinRate() {
+        long now = runtime.clock.millis();
+        if (now - rateWindowStart >= 1000) {
+            rateWindowStart = now;
+            rateWindowCount = 0;
+        }
+        return ++rateWindowCount <= limits.clientEventsPerSecond();
+    }
+
+    private boolean authorized(String presented, String signedString) {
+        return Signatures.matches(Signatures.auth(runtime.app.key(), runtime.app.secret(), signedString), presented);
+    }
+
+    private static ObjectNode webhookEvent(String name, String channel) {
+        return Json.object().put("name", name).put("channel", channel);
+    }
+
+    private void release() {
+        for (String channel : subscriptions.keySet()) {
+            String member = subscriptions.remove(channel);
+            if (member != null) {
+                leave(channel, member);
+            }
+        }
+        runtime.released(this, userId);
+    }
+}

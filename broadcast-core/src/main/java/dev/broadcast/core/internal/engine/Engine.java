@@ -1,0 +1,197 @@
+package dev.broadcast.core.internal.engine;
+
+import dev.broadcast.core.config.App;
+import dev.broadcast.core.config.Scheduler;
+import dev.broadcast.core.internal.delivery.Frame;
+import dev.broadcast.core.internal.delivery.Frames;
+import dev.broadcast.core.internal.webhooks.Webhooks;
+import dev.broadcast.core.transport.CloseCodes;
+import dev.broadcast.core.transport.ConnectRequest;
+import dev.broadcast.core.transport.Connection;
+import dev.broadcast.core.transport.Transport;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The engine of one hub: its apps, the handshake of every connection, the heartbeat sweep and
+ * shutdown. {@link dev.broadcast.core.BroadcastHub} is its public face.
+ */
+public final class Engine {
+
+    /** How often the heartbeat sweep runs. */
+    static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
+
+    private final Map<String, AppRuntime> byKey = new LinkedHashMap<>();
+    private final Map<String, AppRuntime> byId = new LinkedHashMap<>();
+    private final Counters counters = new Counters();
+    private final Webhooks webhooks;
+    private final Scheduler.Cancellable sweep;
+    private final SecureRandom random = new SecureRandom();
+    private volatile boolean closed;
+
+    public Engine(List<App> apps, InstantSource clock, Scheduler scheduler, Duration webhookRetryBase, int webhookAttempts) {
+        this.webhooks = new Webhooks(scheduler, clock, webhookRetryBase, webhookAttempts);
+        for (App app : apps) {
+            AppRuntime runtime = new AppRuntime(app, clock, counters, webhooks);
+            byKey.put(app.key(), runtime);
+            byId.put(app.id(), runtime);
+        }
+        this.sweep = scheduler.scheduleAtFixedRate(this::sweep, SWEEP_PERIOD);
+    }
+
+    public Connection connect(ConnectRequest request, Transport transport) {
+        AppRuntime runtime = byKey.get(request.appKey());
+        if (runtime == null) {
+            return reject(transport, CloseCodes.APP_NOT_FOUND, "Application does not exist");
+        }
+        if (closed) {
+            return reject(transport, CloseCodes.GOING_AWAY, "Server is shutting down; reconnect shortly");
+        }
+        String protocol = request.protocol();
+        if (protocol != null) {
+            int version;
+            try {
+                version = Integer.parseInt(protocol);
+            } catch (NumberFormatException e) {
+                return reject(transport, CloseCodes.INVALID_VERSION, "Invalid version string format");
+            }
+            if (version < 5 || version > 7) {
+                return reject(transport, CloseCodes.UNSUPPORTED_VERSION,
+                        "Unsupported protocol version " + version + "; supported: 5 to 7");
+            }
+        }
+        if (!originAllowed(runtime.app.allowedOrigins(), request.origin())) {
+            return reject(transport, CloseCodes.UNAUTHORIZED, "Origin not allowed");
+        }
+        ClientConnection connection;
+        do {
+            connection = new ClientConnection(runtime, newSocketId(), transport);
+        } while (runtime.connections.containsKey(connection.socketId()));
+        connection.start();
+        return connection;
+    }
+
+    private String newSocketId() {
+        return (1 + random.nextInt(999_999_999)) + "." + (1 + random.nextInt(999_999_999));
+    }
+
+    /** Sends {@code pusher:error} and closes with the same code, after the upgrade (see protocol notes §1.3). */
+    private Connection reject(Transport transport, int code, String message) {
+        counters.closed(code);
+        Frame error = Frames.error(code, message);
+        transport.send(error.text(), failure -> transport.close(code, message));
+        return Rejected.INSTANCE;
+    }
+
+    /** The connection handed out for a rejected handshake: already closed, ignores everything. */
+    private enum Rejected implements Connection {
+        INSTANCE;
+
+        @Override
+        public String socketId() {
+            return "";
+        }
+
+        @Override
+        public void receive(String frame) {
+        }
+
+        @Override
+        public void touch() {
+        }
+
+        @Override
+        public void closed() {
+        }
+
+        @Override
+        public boolean isOpen() {
+            return false;
+        }
+    }
+
+    static boolean originAllowed(List<String> allowed, String origin) {
+        if (allowed.contains("*")) {
+            return true;
+        }
+        if (origin == null || origin.isEmpty() || origin.equals("null")) {
+            return false;
+        }
+        String host;
+        try {
+            host = URI.create(origin).getHost();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        for (String pattern : allowed) {
+            if (pattern.contains("://") ? pattern.equalsIgnoreCase(origin)
+                    : host != null && wildcard(pattern).matcher(host.toLowerCase(Locale.ROOT)).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Pattern wildcard(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : pattern.toLowerCase(Locale.ROOT).split("\\*", -1)) {
+            if (regex.length() > 0) {
+                regex.append(".*");
+            }
+            regex.append(Pattern.quote(part));
+        }
+        return Pattern.compile(regex.toString());
+    }
+
+    private void sweep() {
+        for (AppRuntime runtime : byKey.values()) {
+            runtime.sweep();
+        }
+    }
+
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public AppRuntime byKey(String key) {
+        return byKey.get(key);
+    }
+
+    public AppRuntime byId(String id) {
+        return byId.get(id);
+    }
+
+    public Collection<AppRuntime> runtimes() {
+        return byKey.values();
+    }
+
+    public List<App> apps() {
+        return byKey.values().stream().map(AppRuntime::app).toList();
+    }
+
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        sweep.cancel();
+        for (AppRuntime runtime : byKey.values()) {
+            for (ClientConnection connection : runtime.connections.values()) {
+                connection.closeWith(CloseCodes.GOING_AWAY, "Server is shutting down; reconnect shortly");
+            }
+        }
+        webhooks.close();
+    }
+}
