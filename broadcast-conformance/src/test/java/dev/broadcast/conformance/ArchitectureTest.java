@@ -37,13 +37,13 @@ class ArchitectureTest {
     @Test
     void coreInternalsAreUsedOnlyInsideTheCore() {
         check(classes().that().resideInAPackage("dev.broadcast.core.internal..")
-                .should().onlyBeAccessed().byAnyPackage("dev.broadcast.core.."));
+                .should().onlyHaveDependentClassesThat().resideInAnyPackage("dev.broadcast.core.."));
     }
 
     @Test
     void theApiInternalsAreUsedOnlyByTheApiAndTheCoreItIsExportedTo() {
         check(classes().that().resideInAPackage("dev.broadcast.internal..")
-                .should().onlyBeAccessed().byAnyPackage("dev.broadcast", "dev.broadcast.internal..",
+                .should().onlyHaveDependentClassesThat().resideInAnyPackage("dev.broadcast", "dev.broadcast.internal..",
                         "dev.broadcast.core.internal.."));
     }
 
