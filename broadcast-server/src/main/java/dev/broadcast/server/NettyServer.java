@@ -14,12 +14,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -76,9 +75,20 @@ final class NettyServer implements ServerTransport {
 
     NettyServer(BroadcastHub hub, int ioThreads) {
         this.hub = hub;
-        this.loops = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("broadcast-io", true),
-                EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.loops = eventLoops(ioThreads);
         loops.forEach(loop -> flushers.put(loop, new Flusher((EventLoop) loop)));
+    }
+
+    /**
+     * Epoll or NIO event loops through the classes that Netty 4.1 and 4.2 both have, so that the
+     * server, and {@code TestServer} in an application's tests, runs on the Netty the application
+     * manages (Spring Boot 3 manages 4.1, which lacks 4.2's {@code MultiThreadIoEventLoopGroup}).
+     */
+    // deprecated in 4.2 only in favour of MultiThreadIoEventLoopGroup, which they extend: the same loops
+    @SuppressWarnings("deprecation")
+    private static EventLoopGroup eventLoops(int ioThreads) {
+        DefaultThreadFactory threads = new DefaultThreadFactory("broadcast-io", true);
+        return EPOLL ? new EpollEventLoopGroup(ioThreads, threads) : new NioEventLoopGroup(ioThreads, threads);
     }
 
     void start(String host, int port) throws IOException {
