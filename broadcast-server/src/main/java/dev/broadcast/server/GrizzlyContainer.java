@@ -125,32 +125,14 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
 
         @Override
         public void service(Request request, Response response) throws Exception {
-            hub.serve(new ApiExchange() {
-                @Override
-                public String method() {
-                    return request.getMethod().getMethodString();
-                }
-
-                @Override
-                public String target() {
-                    String query = request.getQueryString();
-                    return query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
-                }
-
-                @Override
-                public byte[] body(int max) throws IOException {
-                    return ApiExchange.readBody(request.getInputStream(), request.getContentLengthLong(),
-                            "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding")), max);
-                }
-
-                @Override
-                public void respond(int status, byte[] json) throws IOException {
-                    response.setStatus(status);
-                    response.setHeader("Content-Type", "application/json");
-                    response.setContentLength(json.length);
-                    response.getOutputStream().write(json);
-                }
-            });
+            hub.serve(ApiExchange.streamed(request.getMethod().getMethodString(), request.getRequestURI(),
+                    request.getQueryString(), request.getContentLengthLong(), request.getHeader("Transfer-Encoding"),
+                    request::getInputStream, (status, json) -> {
+                        response.setStatus(status);
+                        response.setHeader("Content-Type", "application/json");
+                        response.setContentLength(json.length);
+                        response.getOutputStream().write(json);
+                    }));
         }
     }
 }
