@@ -12,6 +12,7 @@ import dev.broadcast.server.ServerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,6 +53,9 @@ public final class TestServer<U> implements AutoCloseable {
     static final String MISSING_SERVER = "TestServer needs the standalone server, which is not on the class path:"
             + " add the dependency dev.broadcast:broadcast-server with <scope>test</scope>"
             + " (the same version as broadcast-testing)";
+
+    /** How long {@link #close()} waits for each client to see the server's close. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
     private final BroadcastServer server;
     private final AuthEndpoint<U> auth;
@@ -143,6 +147,8 @@ public final class TestServer<U> implements AutoCloseable {
         broadcaster.close();
         server.close();
         synchronized (clients) {
+            // the 4200 closes are on their way: let each client see its own before its socket goes
+            clients.forEach(client -> client.awaitServerClose(CLOSE_WAIT));
             clients.forEach(TestClient::close);
         }
     }
