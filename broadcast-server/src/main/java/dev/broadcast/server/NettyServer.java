@@ -17,8 +17,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -76,9 +78,37 @@ final class NettyServer implements ServerTransport {
 
     NettyServer(BroadcastHub hub, int ioThreads) {
         this.hub = hub;
-        this.loops = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("broadcast-io", true),
-                EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.loops = eventLoops(ioThreads);
         loops.forEach(loop -> flushers.put(loop, new Flusher((EventLoop) loop)));
+    }
+
+    /**
+     * Epoll or NIO event loops. On Netty 4.2 (what this build ships and was measured on) through
+     * its {@code MultiThreadIoEventLoopGroup}; on 4.1, which lacks it (Spring Boot 3 manages 4.1, so
+     * {@code TestServer} meets it in applications' tests), through the older group classes, which
+     * 4.2 keeps only as deprecated subclasses of the same machinery.
+     */
+    private static EventLoopGroup eventLoops(int ioThreads) {
+        DefaultThreadFactory threads = new DefaultThreadFactory("broadcast-io", true);
+        try {
+            Class.forName("io.netty.channel.MultiThreadIoEventLoopGroup", false, NettyServer.class.getClassLoader());
+        } catch (ClassNotFoundException netty41) {
+            return legacyEventLoops(ioThreads, threads);
+        }
+        return Netty42.eventLoops(ioThreads, threads);
+    }
+
+    @SuppressWarnings("deprecation") // deprecated in 4.2 only, where they are not used
+    private static EventLoopGroup legacyEventLoops(int ioThreads, DefaultThreadFactory threads) {
+        return EPOLL ? new EpollEventLoopGroup(ioThreads, threads) : new NioEventLoopGroup(ioThreads, threads);
+    }
+
+    /** Loaded only on Netty 4.2, whose classes it names. */
+    private static final class Netty42 {
+        static EventLoopGroup eventLoops(int ioThreads, DefaultThreadFactory threads) {
+            return new MultiThreadIoEventLoopGroup(ioThreads, threads,
+                    EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        }
     }
 
     void start(String host, int port) throws IOException {

@@ -281,10 +281,25 @@ public final class TestClient implements AutoCloseable {
     /** Closes the connection with a normal closure (1000); idempotent. */
     @Override
     public void close() {
-        if (!socket.isOutputClosed()) {
+        if (!closed.isDone() && !socket.isOutputClosed()) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
         socket.abort();
+    }
+
+    /**
+     * Waits at most {@code max} for the server's close to reach this client, without asserting
+     * anything: a server that is shutting down lets its clients see the close before it lets their
+     * sockets go ({@link #close()} aborts, and a close frame still in flight would be lost).
+     */
+    void awaitServerClose(Duration max) {
+        try {
+            closed.get(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // failed or still open: close() ends it either way
+        }
     }
 
     void send(String event, JsonNode data) {

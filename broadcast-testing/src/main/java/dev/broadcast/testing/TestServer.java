@@ -12,13 +12,14 @@ import dev.broadcast.server.ServerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The real engine on Tyrus, on an ephemeral loopback port, for tests: clients connect over real
- * WebSockets, subscriptions are authorized by the given channel routes, and
- * {@link #broadcaster()} sends through the local driver.
+ * The standalone server (broadcast-server on its default Netty transport) on an ephemeral
+ * loopback port, for tests: clients connect over real WebSockets, subscriptions are authorized by
+ * the given channel routes, and {@link #broadcaster()} sends through the local driver.
  *
  * <pre>{@code
  * try (TestServer<User> server = TestServer.start(routes);
@@ -34,6 +35,10 @@ import java.util.List;
  * {@code TestClient.connect(URI.create("ws://127.0.0.1:" + server.port()), TestServer.APP_KEY)}.
  * Closing the server closes every client with 4200.
  *
+ * <p>broadcast-testing does not bring the server: add {@code dev.broadcast:broadcast-server} with
+ * {@code <scope>test</scope>} to use this class. Without it, {@code start} throws
+ * {@link IllegalStateException} saying so. It runs on Netty 4.1 or 4.2, whichever the build manages.
+ *
  * @param <U> the application's user type
  */
 public final class TestServer<U> implements AutoCloseable {
@@ -45,12 +50,20 @@ public final class TestServer<U> implements AutoCloseable {
     /** The secret of the app the server hosts: the one subscriptions are signed with. */
     public static final String APP_SECRET = "test-secret";
 
+    static final String MISSING_SERVER = "TestServer needs the standalone server, which is not on the class path:"
+            + " add the dependency dev.broadcast:broadcast-server with <scope>test</scope>"
+            + " (the same version as broadcast-testing)";
+
+    /** How long {@link #close()} waits for each client to see the server's close. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
     private final BroadcastServer server;
     private final AuthEndpoint<U> auth;
     private final DispatchingBroadcaster broadcaster;
     private final List<TestClient> clients = new ArrayList<>();
 
     private TestServer(ChannelRoutes<U> routes) {
+        requireStandaloneServer();
         App app = App.builder(APP_ID, APP_KEY, APP_SECRET).clientEvents(true).build();
         try {
             this.server = BroadcastServer.start(new ServerOptions("127.0.0.1", 0, List.of(app), false));
@@ -61,12 +74,29 @@ public final class TestServer<U> implements AutoCloseable {
         this.broadcaster = Broadcasters.local(server.hub(), APP_ID);
     }
 
-    /** A server where only public channels can be joined. */
+    /** broadcast-testing depends on broadcast-server optionally: fail here, naming it, not deep in a class load. */
+    private static void requireStandaloneServer() {
+        try {
+            Class.forName("dev.broadcast.server.BroadcastServer", false, TestServer.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(MISSING_SERVER, e);
+        }
+    }
+
+    /**
+     * A server where only public channels can be joined.
+     *
+     * @throws IllegalStateException if broadcast-server is not on the class path
+     */
     public static TestServer<Object> start() {
         return new TestServer<>(ChannelRoutes.create());
     }
 
-    /** A server whose private and presence channels are authorized by {@code routes}. */
+    /**
+     * A server whose private and presence channels are authorized by {@code routes}.
+     *
+     * @throws IllegalStateException if broadcast-server is not on the class path
+     */
     public static <U> TestServer<U> start(ChannelRoutes<U> routes) {
         return new TestServer<>(routes);
     }
@@ -117,6 +147,8 @@ public final class TestServer<U> implements AutoCloseable {
         broadcaster.close();
         server.close();
         synchronized (clients) {
+            // the 4200 closes are on their way: let each client see its own before its socket goes
+            clients.forEach(client -> client.awaitServerClose(CLOSE_WAIT));
             clients.forEach(TestClient::close);
         }
     }

@@ -30,7 +30,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
- * What the extension injects, and that JUnit closes the servers after them: the classes that use
+ * What the extension injects, and that it closes the servers after them: the classes that use
  * the extension are run with the engine test kit, then checked from here.
  */
 class BroadcastExtensionTest {
