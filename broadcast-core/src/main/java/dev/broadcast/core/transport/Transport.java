@@ -1,7 +1,6 @@
 package dev.broadcast.core.transport;
 
 import dev.broadcast.core.internal.delivery.Frames;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -53,8 +52,8 @@ public interface Transport {
     /**
      * Frames are waiting: take them with {@code frames.take()} once, on any thread, as late as
      * suits the transport (the later, the more it gets), write them in order in as few writes as it
-     * can, then call {@code done}. Called only when {@link #writesBatches()}; the default takes the
-     * frames at once and writes them one {@link #send} after another.
+     * can, then call {@code done}. Called only when {@link #writesBatches()}, so a transport that
+     * answers true implements this; the default throws {@link UnsupportedOperationException}.
      *
      * @param frames hands over the UTF-8 bytes of each waiting text frame, in order; the arrays are
      *               shared with other connections and must not be modified. The list is empty when
@@ -62,22 +61,7 @@ public interface Transport {
      * @param done   called once when all were written ({@code null}) or the write failed (the cause)
      */
     default void sendAll(WaitingFrames frames, SendCallback done) {
-        List<byte[]> batch = frames.take();
-        sendEach(batch, 0, done);
-    }
-
-    private void sendEach(List<byte[]> batch, int from, SendCallback done) {
-        if (from == batch.size()) {
-            done.completed(null);
-            return;
-        }
-        send(new String(batch.get(from), StandardCharsets.UTF_8), failure -> {
-            if (failure != null) {
-                done.completed(failure);
-            } else {
-                sendEach(batch, from + 1, done);
-            }
-        });
+        throw new UnsupportedOperationException(getClass().getName() + " writes batches but does not implement sendAll");
     }
 
     /** Completion of one {@link #send} or {@link #sendAll}. */
