@@ -1,7 +1,6 @@
 package dev.broadcast.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.broadcast.core.internal.delivery.Frames;
 import dev.broadcast.core.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;

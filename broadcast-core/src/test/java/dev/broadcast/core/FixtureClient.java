@@ -2,7 +2,6 @@ package dev.broadcast.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.broadcast.ChannelType;
-import dev.broadcast.core.internal.delivery.Frames;
 import dev.broadcast.core.transport.Connection;
 import java.util.List;
 

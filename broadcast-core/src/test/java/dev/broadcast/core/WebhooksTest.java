@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.broadcast.core.config.Scheduler;
-import dev.broadcast.core.internal.webhooks.Webhooks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,5 @@
 package dev.broadcast.benchmarks.jmh;
 
-import dev.broadcast.core.internal.delivery.Frames;
 import dev.broadcast.core.transport.Transport;
 import org.openjdk.jmh.annotations.CompilerControl;
 

@@ -1,13 +1,12 @@
 package dev.broadcast.core.driver;
 
 import dev.broadcast.Channel;
-import dev.broadcast.core.DispatchingBroadcaster;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A broadcast worked out and ready to send: what a {@link BroadcastDriver} is handed. A
- * {@link DispatchingBroadcaster} makes it on the caller's thread, so by the time a driver sees one,
+ * {@link dev.broadcast.core.DispatchingBroadcaster} makes it on the caller's thread, so by the time a driver sees one,
  * everything that can be wrong with the event itself has been checked.
  *
  * <p>Guarantees for drivers: {@code name} is 1 to 200 characters; {@code channels} is an immutable,

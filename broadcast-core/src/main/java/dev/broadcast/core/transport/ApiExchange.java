@@ -1,6 +1,5 @@
 package dev.broadcast.core.transport;
 
-import dev.broadcast.core.BroadcastHub;
 import java.io.IOException;
 import java.io.InputStream;
 

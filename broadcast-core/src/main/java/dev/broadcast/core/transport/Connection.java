@@ -1,9 +1,8 @@
 package dev.broadcast.core.transport;
 
-import dev.broadcast.core.BroadcastHub;
 
 /**
- * The engine's side of one client connection, returned by {@link BroadcastHub#connect}. The
+ * The engine's side of one client connection, returned by {@link dev.broadcast.core.BroadcastHub#connect}. The
  * transport feeds it what arrives and tells it when the connection has gone.
  *
  * <p>Threading: {@link #receive} must not be called concurrently for one connection (WebSocket

@@ -1,6 +1,5 @@
 package dev.broadcast.core.transport;
 
-import dev.broadcast.core.internal.delivery.Frames;
 import java.util.List;
 
 /**

@@ -4,7 +4,6 @@ import dev.broadcast.BroadcastException;
 import dev.broadcast.BroadcastReceipt;
 import dev.broadcast.Channel;
 import dev.broadcast.ChannelType;
-import dev.broadcast.core.Broadcasters;
 import dev.broadcast.core.driver.BroadcastDriver;
 import dev.broadcast.core.driver.ResolvedBroadcast;
 import dev.broadcast.core.internal.engine.TriggerTarget;

@@ -1,7 +1,6 @@
 package dev.broadcast.core.internal.engine;
 
 import dev.broadcast.core.internal.delivery.Frame;
-import dev.broadcast.core.internal.delivery.Frames;
 import java.util.ArrayList;
 import java.util.List;
 
