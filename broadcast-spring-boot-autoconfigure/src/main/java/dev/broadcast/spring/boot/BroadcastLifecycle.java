@@ -1,0 +1,49 @@
+package dev.broadcast.spring.boot;
+
+import dev.broadcast.core.BroadcastHub;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs the hub with the application context: on shutdown it closes every connection with 4200
+ * (pusher-js and Echo reconnect, to another instance behind the load balancer) <em>before</em>
+ * Boot's graceful shutdown and the web server stop, which would otherwise drop the sockets with
+ * 1006. Requests still in flight during the graceful shutdown can broadcast; nobody is connected
+ * here any more to receive it.
+ */
+final class BroadcastLifecycle implements SmartLifecycle {
+
+    /**
+     * Stops before Boot's graceful shutdown ({@code DEFAULT_PHASE - 1024}) and the web server
+     * ({@code DEFAULT_PHASE - 2048}): lifecycles stop from the highest phase down.
+     */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+
+    private final ObjectProvider<BroadcastHub> hub;
+    private volatile boolean running;
+
+    BroadcastLifecycle(ObjectProvider<BroadcastHub> hub) {
+        this.hub = hub;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        hub.ifAvailable(BroadcastHub::close);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+}
