@@ -107,7 +107,8 @@ try {
   await until(() => shipped.alice2.length === 1 && shipped.bob.length === 1 && shipped.anonymous.length === 1,
     'order.shipped on alice2, bob and the public page');
   await ship('alice', 'UPS', null);
-  await until(() => shipped.alice1.length === 1 && shipped.alice2.length === 2, 'the second shipment on both tabs');
+  await until(() => shipped.alice1.length === 1 && shipped.alice2.length === 2 && shipped.bob.length === 2
+    && shipped.anonymous.length === 2, 'the second shipment everywhere');
   assert.deepEqual(shipped.alice1, ['UPS'], 'the sending tab is left out of its own shipment');
   assert.deepEqual(shipped.alice2, ['DHL', 'UPS']);
   assert.deepEqual(shipped.anonymous, ['DHL', 'UPS']);

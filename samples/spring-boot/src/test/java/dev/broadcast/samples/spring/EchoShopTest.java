@@ -49,7 +49,7 @@ class EchoShopTest {
             Matcher port = STARTED.matcher(started);
             assertTrue(port.find(), started);
             ProcessBuilder nodeBuilder = new ProcessBuilder("node", "shop.mjs")
-                    .directory(Path.of("src", "test", "node").toFile())
+                    .directory(shopDir().resolve(Path.of("src", "test", "node")).toFile())
                     .redirectError(logs.resolve("node.err").toFile());
             nodeBuilder.environment().put("TARGET_PORT", port.group(1));
             node = nodeBuilder.start();
@@ -78,6 +78,11 @@ class EchoShopTest {
             }
             app.destroyForcibly();
         }
+    }
+
+    /** samples/spring-boot, whose sources samples/spring-boot-jetty builds too. */
+    static Path shopDir() {
+        return Path.of(System.getProperty("shop.dir", ".")).toAbsolutePath().normalize();
     }
 
     /** {@code java -cp <this test's class path> main args}: the app with exactly this build's dependencies. */
