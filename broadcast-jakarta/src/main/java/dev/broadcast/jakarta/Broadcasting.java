@@ -4,9 +4,12 @@ import dev.broadcast.core.AuthEndpoint;
 import dev.broadcast.core.BroadcastHub;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.Set;
 
 /**
@@ -38,25 +41,47 @@ public final class Broadcasting {
 
     /**
      * Installs the WebSocket endpoint and the HTTP API servlet into {@code context}, under
-     * {@code prefix} (relative to the context path).
+     * {@code prefix} (relative to the context path). Call it while the context starts, from a
+     * {@code ServletContainerInitializer}, a {@code ServletContextListener} or Spring Boot's
+     * {@code ServletContextInitializer}. When the container's WebSocket support is not ready yet
+     * (Spring Boot's embedded Tomcat and Jetty start it after the initializers), the endpoint is
+     * deployed once the context is initialized; the container then fails to start if it has no
+     * WebSocket support at all.
      *
-     * @throws IllegalStateException if the context has no Jakarta WebSocket {@link ServerContainer}
-     *                               or the endpoint cannot be deployed
+     * @throws IllegalArgumentException if {@code prefix} is not empty and does not start with
+     *                                  {@code /}, or ends with one
+     * @throws IllegalStateException    if the context has no Jakarta WebSocket
+     *                                  {@link ServerContainer} (now or once initialized), or the
+     *                                  endpoint cannot be deployed
      */
     public static void install(ServletContext context, BroadcastHub hub, String prefix) {
         String checked = PusherEndpoint.checkedPrefix(prefix);
+        ServerEndpointConfig endpoint = PusherEndpoint.config(hub, checked);
+        if (context.getAttribute(ServerContainer.class.getName()) != null) {
+            deploy(context, endpoint);
+        } else {
+            context.addListener(new ServletContextListener() {
+                @Override
+                public void contextInitialized(ServletContextEvent event) {
+                    deploy(event.getServletContext(), endpoint);
+                }
+            });
+        }
+        ServletRegistration.Dynamic api = context.addServlet("broadcast-api" + checked.replace('/', '-'), new ApiServlet(hub));
+        api.addMapping(checked + "/apps/*", checked + "/up");
+    }
+
+    private static void deploy(ServletContext context, ServerEndpointConfig endpoint) {
         Object container = context.getAttribute(ServerContainer.class.getName());
         if (!(container instanceof ServerContainer serverContainer)) {
             throw new IllegalStateException("No " + ServerContainer.class.getName()
                     + " in this ServletContext: enable the container's Jakarta WebSocket support first");
         }
         try {
-            serverContainer.addEndpoint(PusherEndpoint.config(hub, checked));
+            serverContainer.addEndpoint(endpoint);
         } catch (DeploymentException e) {
-            throw new IllegalStateException("Cannot deploy the Pusher endpoint at " + checked + "/app/{key}", e);
+            throw new IllegalStateException("Cannot deploy the Pusher endpoint at " + endpoint.getPath(), e);
         }
-        ServletRegistration.Dynamic api = context.addServlet("broadcast-api" + checked.replace('/', '-'), new ApiServlet(hub));
-        api.addMapping(checked + "/apps/*", checked + "/up");
     }
 
     /**

@@ -5,8 +5,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * A shop whose {@link ShippingService} broadcasts through a {@link dev.broadcast.Broadcaster}
- * bean. The application does not make that bean itself: the host's wiring provides it (a local
- * hub or a Pusher-compatible server, from broadcast-core), and the tests provide a fake.
+ * bean, which {@link BroadcastingConfig} makes by hand (no starter); the tests replace it with a fake.
  */
 @SpringBootApplication
 public class ShopApplication {

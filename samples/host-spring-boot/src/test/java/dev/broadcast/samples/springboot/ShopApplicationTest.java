@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LogbackServiceProvider;
-import dev.broadcast.Broadcaster;
 import dev.broadcast.Channel;
 import dev.broadcast.testing.FakeBroadcaster;
+import dev.broadcast.testing.spring.FakeBroadcasterBean;
 import java.util.List;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -16,33 +16,22 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.spi.SLF4JServiceProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 
-/** The application context starts with the test kit and the server on its class path. */
+/** The application context starts with the test kit and the server on its class path, its Broadcaster replaced by a fake. */
 @SpringBootTest
 class ShopApplicationTest {
 
-    @TestConfiguration
-    static class FakeBroadcasting {
-        @Bean
-        FakeBroadcaster broadcaster() {
-            return FakeBroadcaster.create();
-        }
-    }
+    @FakeBroadcasterBean
+    FakeBroadcaster broadcaster;
 
     @Autowired
     ShippingService shipping;
-
-    @Autowired
-    Broadcaster broadcaster;
 
     @Test
     void theServiceBroadcastsThroughTheBroadcasterBean() {
         shipping.ship(7, "UPS");
 
-        FakeBroadcaster fake = (FakeBroadcaster) broadcaster;
-        fake.assertBroadcastOn(Channel.of("orders.7"), OrderShipped.class);
+        broadcaster.assertBroadcastOn(Channel.of("orders.7"), OrderShipped.class);
     }
 
     @Test
