@@ -1,7 +1,6 @@
 package dev.broadcast.spring.boot;
 
 import dev.broadcast.core.BroadcastHub;
-import dev.broadcast.core.HubStats;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
@@ -13,12 +12,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code broadcast} health indicator of Actuator: UP with the hub's connection, channel and
- * subscription counts while the hub runs, OUT_OF_SERVICE once it is shutting down. Turned off with
- * {@code management.health.broadcast.enabled=false}.
+ * The {@code broadcast} health indicator of Actuator on Spring Boot 3: UP with the hub's
+ * connection, channel and subscription counts while the hub runs, OUT_OF_SERVICE once it is
+ * shutting down. Turned off with {@code management.health.broadcast.enabled=false}.
+ * {@link BroadcastHealthContributorAutoConfiguration} does the same on Boot 4.
  */
 @AutoConfiguration(after = BroadcastAutoConfiguration.class)
-@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
 @ConditionalOnBean(BroadcastHub.class)
 @ConditionalOnEnabledHealthIndicator("broadcast")
 public class BroadcastHealthAutoConfiguration {
@@ -29,11 +29,8 @@ public class BroadcastHealthAutoConfiguration {
         return new AbstractHealthIndicator("The broadcast hub's health check failed") {
             @Override
             protected void doHealthCheck(Health.Builder builder) {
-                HubStats stats = hub.stats();
-                (lifecycle.isRunning() ? builder.up() : builder.outOfService())
-                        .withDetail("connections", stats.connections())
-                        .withDetail("channels", stats.channels())
-                        .withDetail("subscriptions", stats.subscriptions());
+                HubHealth health = HubHealth.of(hub, lifecycle);
+                (health.up() ? builder.up() : builder.outOfService()).withDetails(health.details());
             }
         };
     }

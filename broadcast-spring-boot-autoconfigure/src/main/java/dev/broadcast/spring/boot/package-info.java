@@ -11,7 +11,9 @@
  *       {@code /up} in the embedded container; {@code /broadcasting/auth} and
  *       {@code /broadcasting/user-auth} when the application defines a
  *       {@link dev.broadcast.ChannelRoutes} bean; {@link SocketId @SocketId} for controllers;</li>
- *   <li>{@link BroadcastHealthAutoConfiguration}: the Actuator {@code broadcast} health indicator.</li>
+ *   <li>{@link BroadcastHealthAutoConfiguration} (Boot 3) and
+ *       {@link BroadcastHealthContributorAutoConfiguration} (Boot 4): the Actuator
+ *       {@code broadcast} health indicator.</li>
  * </ul>
  *
  * <p>Every bean backs off when the application defines its own of the same type.
