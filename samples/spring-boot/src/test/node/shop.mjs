@@ -22,6 +22,7 @@ function basic(user) {
 }
 
 function echoAs(user) {
+  // tag::echo[]
   return new Echo({
     broadcaster: 'pusher',
     Pusher: PusherJs,
@@ -34,6 +35,7 @@ function echoAs(user) {
     authEndpoint: `${base}/broadcasting/auth`,
     auth: { headers: basic(user) },
   });
+  // end::echo[]
 }
 
 async function until(check, what) {
