@@ -23,7 +23,7 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importPublishedModules() {
-        // main classes of broadcast-api, -core, -jakarta, -server and -testing (this module's own tests excluded)
+        // main classes of broadcast-api, -core, -jakarta, -server, -micrometer and -testing (this module's own tests excluded)
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.broadcast");
@@ -65,7 +65,14 @@ class ArchitectureTest {
     void theCoreImportsNoContainerApi() {
         check(noClasses().that().resideInAPackage("dev.broadcast.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "javax.servlet..",
-                        "javax.websocket..", "io.netty..", "org.glassfish.."));
+                        "javax.websocket..", "io.netty..", "org.glassfish..", "io.micrometer.."));
+    }
+
+    @Test
+    void micrometerIsUsedOnlyByItsAdapter() {
+        check(noClasses().that().resideOutsideOfPackage("dev.broadcast.micrometer..")
+                .and().resideInAPackage("dev.broadcast..")
+                .should().dependOnClassesThat().resideInAPackage("io.micrometer.."));
     }
 
     private static void check(ArchRule rule) {

@@ -67,9 +67,14 @@ public final class BroadcastHub implements AutoCloseable {
         return engine.connect(request, transport);
     }
 
-    /** Answers one Pusher HTTP API request (or {@code GET /up}). Never throws for bad input. */
+    /**
+     * Answers one Pusher HTTP API request (or {@code GET /up}), counted by status in
+     * {@link HubStats#apiRequestsByStatus()}. Never throws for bad input.
+     */
     public ApiResponse handle(ApiRequest request) {
-        return api.handle(request);
+        ApiResponse answer = api.handle(request);
+        engine.counters().answered(answer.status());
+        return answer;
     }
 
     /**
@@ -143,8 +148,9 @@ public final class BroadcastHub implements AutoCloseable {
             channels += runtime.channelCount();
             subscriptions += runtime.subscriptionTotal();
         }
-        return new HubStats(connections, channels, subscriptions, counters.messagesIn(), counters.messagesOut(),
-                counters.bytesOut(), engine.webhooks().sent(), engine.webhooks().failed(), counters.closesByCode());
+        return new HubStats(connections, channels, subscriptions, counters.messagesIn(), counters.bytesIn(),
+                counters.messagesOut(), counters.bytesOut(), counters.deliveries(), engine.webhooks().sent(),
+                engine.webhooks().failed(), counters.closesByCode(), counters.apiRequestsByStatus());
     }
 
     /**

@@ -8,10 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.broadcast.core.config.App;
+import dev.broadcast.core.transport.ApiExchange;
 import dev.broadcast.core.transport.ApiRequest;
 import dev.broadcast.core.transport.ApiResponse;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class HttpApiTest {
@@ -483,6 +492,39 @@ class HttpApiTest {
         try (Fixture fixture = Fixture.create()) {
             assertThrows(IllegalArgumentException.class, () -> fixture.hub.trigger("999", List.of("a"), "e", "x", null));
         }
+    }
+
+    // --- counted in the hub's stats ---
+
+    @Test
+    void everyAnswerIsCountedOnceByStatusAlsoWhenServed() throws Exception {
+        try (Fixture fixture = Fixture.create()) {
+            assertEquals(Map.of(), fixture.hub.stats().apiRequestsByStatus());
+
+            assertEquals(200, fixture.hub.handle(new ApiRequest("GET", "/up", null, null)).status());
+            assertEquals(200, fixture.triggerApi("name", "e", "channel", "a", "data", "1").status());
+            assertEquals(401, fixture.hub.handle(new ApiRequest("GET", "/apps/3/channels", null, null)).status());
+            assertEquals(404, fixture.api(ApiCall.get("/apps/3/nothing")).status());
+            int[] served = new int[1];
+            fixture.hub.serve(ApiExchange.streamed("GET", "/elsewhere", null, 0, null, () -> InputStream.nullInputStream(),
+                    (status, json) -> served[0] = status));
+            assertEquals(404, served[0]);
+
+            assertEquals(List.of(Map.entry(200, 2L), Map.entry(401, 1L), Map.entry(404, 2L)),
+                    List.copyOf(fixture.hub.stats().apiRequestsByStatus().entrySet()), "ascending by status");
+        }
+    }
+
+    @Test
+    void everyStatusTheApiAnswersWithIsListedInApiResponseStatuses() throws Exception {
+        String source = Files.readString(Path.of("src/main/java/dev/broadcast/core/internal/api/HttpApi.java"));
+        Set<Integer> answered = new TreeSet<>();
+        Matcher m = Pattern.compile("new (?:Refused|ApiResponse)\\((\\d{3}),").matcher(source);
+        while (m.find()) {
+            answered.add(Integer.parseInt(m.group(1)));
+        }
+        assertEquals(new TreeSet<>(ApiResponse.STATUSES), answered,
+                "ApiResponse.STATUSES lists what HttpApi answers (metrics register one meter per status)");
     }
 
     /** A success: status 200 and exactly {@code expected}, a JSON object. */

@@ -114,6 +114,25 @@ class HubTriggerTest {
         }
     }
 
+    @Test
+    void deliveriesCountTheSubscribersEachBroadcastReachedAndNoProtocolFrame() {
+        try (Fixture fixture = Fixture.create()) {
+            FixtureClient sender = subscribed(fixture, "orders");
+            subscribed(fixture, "orders");
+            subscribed(fixture, "orders");
+            sender.send("{\"event\":\"pusher:ping\"}");
+            HubStats before = fixture.hub.stats();
+            assertEquals(0, before.deliveries(), "connection_established, subscription_succeeded and pong are not deliveries");
+
+            assertEquals(3, fixture.hub.trigger(Fixture.ID, List.of("orders"), "e", "x", null));
+            assertEquals(2, fixture.hub.trigger(Fixture.ID, List.of("orders", "empty"), "e", "x", sender.socketId()));
+
+            HubStats after = fixture.hub.stats();
+            assertEquals(5, after.deliveries());
+            assertEquals(before.messagesOut() + 5, after.messagesOut());
+        }
+    }
+
     private static FixtureClient subscribed(Fixture fixture, String channel) {
         FixtureClient client = fixture.connect();
         client.subscribe(channel);

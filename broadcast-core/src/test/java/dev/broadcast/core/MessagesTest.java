@@ -132,6 +132,18 @@ class MessagesTest {
         }
     }
 
+    @Test
+    void bytesInCountTheUtf8BytesOfEveryFrameReceived() {
+        try (Fixture fixture = Fixture.create()) {
+            FixtureClient client = fixture.connect();
+            long before = fixture.hub.stats().bytesIn();
+            client.send("{\"event\":\"pusher:ping\",\"data\":{\"note\":\"caf\u00e9 \u20ac \ud83d\ude00\"}}");
+            client.send("junk");
+            // 51 chars, 56 bytes: the e-acute takes 2, the euro sign 3 and the emoji (2 chars) 4
+            assertEquals(before + 56 + 4, fixture.hub.stats().bytesIn());
+        }
+    }
+
     private static void assertStillWorks(FixtureClient client) {
         assertTrue(client.isOpen());
         assertTrue(!client.transport.closed());

@@ -1,5 +1,9 @@
 package dev.broadcast.core.transport;
 
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * The codes the engine uses, in {@code pusher:error} messages and as WebSocket close codes.
  * Chosen for how pusher-js reacts: 4000–4099 and 4300+ stop reconnecting, 4100–4199 reconnect
@@ -32,6 +36,31 @@ public final class CloseCodes {
     /** RFC 6455 "message too big": an inbound message over the size limit. Closes. */
     public static final int MESSAGE_TOO_BIG = 1009;
 
+    /** Every code above with its short name, in one table so that a new code gets its name here. */
+    private static final Map<Integer, String> NAMES = new TreeMap<>(Map.of(
+            APP_NOT_FOUND, "app-not-found",
+            INVALID_VERSION, "invalid-version",
+            UNSUPPORTED_VERSION, "unsupported-version",
+            UNAUTHORIZED, "unauthorized",
+            SLOW_CONSUMER, "slow-consumer",
+            GOING_AWAY, "going-away",
+            PONG_TIMEOUT, "pong-timeout",
+            CLIENT_EVENT_REJECTED, "client-event-rejected",
+            MESSAGE_TOO_BIG, "message-too-big"));
+
     private CloseCodes() {
+    }
+
+    /** Every code of this class, ascending. */
+    public static List<Integer> all() {
+        return List.copyOf(NAMES.keySet());
+    }
+
+    /**
+     * A short lower-case name for {@code code}, e.g. {@code "slow-consumer"} for 4100, as used in
+     * metric tags and logs; {@code "unknown"} for a code not in this class.
+     */
+    public static String name(int code) {
+        return NAMES.getOrDefault(code, "unknown");
     }
 }

@@ -197,7 +197,7 @@ final class ChannelRegistry {
                 sent++;
             }
         }
-        counters.sent(queued, frame.size()); // once per broadcast, not per subscriber
+        counters.delivered(queued, frame.size()); // once per broadcast, not per subscriber
         return sent;
     }
 

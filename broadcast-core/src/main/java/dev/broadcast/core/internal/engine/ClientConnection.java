@@ -196,8 +196,10 @@ public final class ClientConnection implements Connection {
             return;
         }
         touch();
+        int bytes = Json.utf8Length(text);
         runtime.counters.messagesIn.increment();
-        if (text.length() > limits.maxMessageBytes() / 3 && Json.utf8Length(text) > limits.maxMessageBytes()) {
+        runtime.counters.bytesIn.add(bytes);
+        if (bytes > limits.maxMessageBytes()) {
             closeWith(CloseCodes.MESSAGE_TOO_BIG, "Message exceeds " + limits.maxMessageBytes() + " bytes", false);
             return;
         }
