@@ -13,7 +13,8 @@
  *       {@link dev.broadcast.ChannelRoutes} bean; {@link SocketId @SocketId} for controllers;</li>
  *   <li>{@link BroadcastHealthAutoConfiguration} (Boot 3) and
  *       {@link BroadcastHealthContributorAutoConfiguration} (Boot 4): the Actuator
- *       {@code broadcast} health indicator.</li>
+ *       {@code broadcast} health indicator;</li>
+ *   <li>{@link BroadcastMetricsAutoConfiguration}: the hub's Micrometer meters.</li>
  * </ul>
  *
  * <p>Every bean backs off when the application defines its own of the same type.

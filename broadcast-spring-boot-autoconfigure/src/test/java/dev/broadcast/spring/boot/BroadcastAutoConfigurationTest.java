@@ -17,6 +17,9 @@ import dev.broadcast.core.BroadcastHub;
 import dev.broadcast.core.DispatchingBroadcaster;
 import dev.broadcast.core.config.App;
 import dev.broadcast.jakarta.UserResolver;
+import dev.broadcast.micrometer.BroadcastMetrics;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.security.Principal;
 import java.time.Duration;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -45,7 +49,8 @@ import org.springframework.web.context.request.ServletWebRequest;
 class BroadcastAutoConfigurationTest {
 
     private final ApplicationContextRunner plain = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(BroadcastAutoConfiguration.class, BroadcastHealthAutoConfiguration.class));
+            .withConfiguration(AutoConfigurations.of(BroadcastAutoConfiguration.class, BroadcastHealthAutoConfiguration.class,
+                    BroadcastMetricsAutoConfiguration.class));
 
     private final WebApplicationContextRunner web = new WebApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(BroadcastAutoConfiguration.class, BroadcastServletAutoConfiguration.class));
@@ -130,6 +135,19 @@ class BroadcastAutoConfigurationTest {
         });
         plain.withPropertyValues("management.health.broadcast.enabled=false")
                 .run(context -> assertFalse(context.containsBean("broadcastHealthIndicator")));
+    }
+
+    @Test
+    void theHubsMetersAreAMeterBinderBeanWhenMicrometerIsPresent() {
+        plain.run(context -> {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean(MeterBinder.class).bindTo(registry);
+            assertEquals(0.0, registry.get("broadcast.connections").gauge().value());
+        });
+        plain.withClassLoader(new FilteredClassLoader(MeterBinder.class))
+                .run(context -> assertTrue(context.getBeansOfType(BroadcastMetrics.class).isEmpty(), "no Micrometer, no meters"));
+        plain.withPropertyValues("broadcast.driver=log")
+                .run(context -> assertTrue(context.getBeansOfType(BroadcastMetrics.class).isEmpty(), "no hub, no meters"));
     }
 
     @Test
