@@ -62,10 +62,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void theCoreImportsNoContainerApi() {
+    void theCoreImportsNoContainerOrFrameworkApi() {
         check(noClasses().that().resideInAPackage("dev.broadcast.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "javax.servlet..",
-                        "javax.websocket..", "io.netty..", "org.glassfish..", "io.micrometer.."));
+                        "javax.websocket..", "io.netty..", "org.glassfish..", "io.micrometer..", "org.springframework.."));
     }
 
     @Test
