@@ -125,6 +125,7 @@ public final class Run {
                 Common:
                   --subscribers N      connections (S1 1000, S2 10000, S3 1000, S4 10000, S5 10000, S6 1000, GEN 10000)
                   --targets LIST       of server (jar, default transport), jakarta (jar --transport tyrus),
+                                       server+metrics (the server with Micrometer meters scraped every second),
                                        baseline (raw Tyrus loop), server@JAR (another build's jar, to compare
                                        two builds in one run); default server,jakarta,baseline (S2, S3: server,jakarta)
                   --seconds S          measured seconds per step (default 10; GEN 5)

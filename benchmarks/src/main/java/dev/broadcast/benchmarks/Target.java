@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code server}: the standalone server jar with its default transport;</li>
  *   <li>{@code jakarta}: the same jar with {@code --transport tyrus}, i.e. the library's portable
  *       {@code dev.broadcast.jakarta.PusherEndpoint} on Tyrus/Grizzly;</li>
+ *   <li>{@code server+metrics}: the same server and options with its Micrometer meters bound to a
+ *       Prometheus registry scraped every second ({@link MeteredServer}), from this jar's class path;</li>
  *   <li>{@code baseline}: the raw Tyrus {@code sendText} loop ({@link TyrusBaseline}).</li>
  * </ul>
  */
@@ -64,7 +66,7 @@ abstract class Target implements AutoCloseable {
     }
 
     /**
-     * {@code server}, {@code jakarta} or {@code baseline}; or {@code server@JAR}: the server target
+     * {@code server}, {@code jakarta}, {@code server+metrics} or {@code baseline}; or {@code server@JAR}: the server target
      * on another build's jar, to compare two builds in one run. {@code --server-args} go to every
      * server.
      */
@@ -75,8 +77,10 @@ abstract class Target implements AutoCloseable {
         return switch (spec) {
             case "server" -> new Server("broadcast-server", o.serverJar, o.serverArgs);
             case "jakarta" -> new Server("jakarta-tyrus", o.serverJar, concat(List.of("--transport", "tyrus"), o.serverArgs));
+            case "server+metrics" -> new Metered(o.serverArgs);
             case "baseline" -> new Baseline();
-            default -> throw new IllegalArgumentException("Unknown target " + spec + "; known: server, jakarta, baseline");
+            default -> throw new IllegalArgumentException("Unknown target " + spec
+                    + "; known: server, jakarta, server+metrics, baseline");
         };
     }
 
@@ -306,10 +310,10 @@ abstract class Target implements AutoCloseable {
     }
 
     /** The standalone broadcast server jar, with its default transport or with extra flags (jakarta). */
-    static final class Server extends Target {
+    static class Server extends Target {
         private static final Map<String, String> HELP = new ConcurrentHashMap<>();
         private final String jar;
-        private final List<String> extraArgs;
+        final List<String> extraArgs;
 
         Server(String name, String jar, List<String> extraArgs) {
             super(name);
@@ -380,6 +384,35 @@ abstract class Target implements AutoCloseable {
         OptionalInt serverConnections() {
             try (Publisher.HttpApi api = new Publisher.HttpApi(host, port, APP_ID, APP_KEY, APP_SECRET)) {
                 return api.connections();
+            }
+        }
+    }
+
+    /**
+     * {@link MeteredServer}: the server with the same options, started from this jar's class path
+     * (like the baseline) with its meters bound and scraped once a second.
+     */
+    static final class Metered extends Server {
+        Metered(List<String> extraArgs) {
+            super("broadcast-server+metrics", null, extraArgs);
+        }
+
+        @Override
+        void start(boolean child, List<String> jvmArgs, String pinCpu) throws Exception {
+            List<String> args = new ArrayList<>(appArgs(host, child ? freePort() : 0));
+            args.addAll(extraArgs);
+            parseOptions(name, args, extraArgs); // this JVM carries the same server classes as the child
+            if (child) {
+                port = Integer.parseInt(args.get(3));
+                List<String> c = java(jvmArgs);
+                c.addAll(List.of("-cp", System.getProperty("java.class.path"), MeteredServer.class.getName()));
+                c.addAll(args);
+                startChild(c, pinCpu, false);
+            } else {
+                MeteredServer server = MeteredServer.start(args.toArray(String[]::new));
+                port = server.port();
+                inProcess = server;
+                awaitUpgrades();
             }
         }
     }

@@ -48,6 +48,17 @@ class SmokeTest {
     }
 
     @Test
+    void theServerWithScrapedMetersDeliversEverything() throws Exception {
+        Run.Options o = options("S1", "--subscribers", "10", "--rate", "20", "--seconds", "1", "--warmup", "0",
+                "--in-process", "--no-heap", "--targets", "server+metrics");
+        List<Run.Result> results = Run.s1(o);
+        assertEquals(1, results.size());
+        assertEquals("broadcast-server+metrics", results.get(0).target());
+        assertTrue(results.get(0).published() > 0, results.toString());
+        assertEquals(0, results.get(0).loss(), results.toString());
+    }
+
+    @Test
     void jakartaRunsOnceTheServerHasTheTransportFlagAndIsSkippedWithAMessageUntilThen() throws Exception {
         Run.Options o = options("S1", "--subscribers", "10", "--rate", "10", "--seconds", "1", "--warmup", "0",
                 "--in-process", "--no-heap", "--targets", "jakarta");
