@@ -1,6 +1,8 @@
 package dev.broadcast.spring.boot;
 
 import dev.broadcast.core.BroadcastHub;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 
@@ -12,6 +14,8 @@ import org.springframework.context.SmartLifecycle;
  * here any more to receive it.
  */
 final class BroadcastLifecycle implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BroadcastLifecycle.class);
 
     /**
      * Stops before Boot's graceful shutdown ({@code DEFAULT_PHASE - 1024}) and the web server
@@ -34,7 +38,10 @@ final class BroadcastLifecycle implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        hub.ifAvailable(BroadcastHub::close);
+        hub.ifAvailable(h -> {
+            LOG.info("Closing {} broadcast connections with 4200 (reconnect) before the web server stops", h.stats().connections());
+            h.close();
+        });
     }
 
     @Override

@@ -45,7 +45,7 @@ final class EndpointDeployer implements SmartInitializingSingleton, ServletConte
         Object container = servletContext.getAttribute(ServerContainer.class.getName());
         if (!(container instanceof ServerContainer serverContainer)) {
             if (String.valueOf(servletContext.getServerInfo()).startsWith("MockServletContext")) {
-                LOG.debug("A mock servlet context: no WebSocket endpoint deployed at {}/app/{{key}}", prefix);
+                LOG.debug("A mock servlet context: no WebSocket endpoint deployed at {}/app/{key}", prefix);
                 return;
             }
             throw new IllegalStateException("The servlet container (" + servletContext.getServerInfo() + ") has no"
@@ -58,6 +58,6 @@ final class EndpointDeployer implements SmartInitializingSingleton, ServletConte
         } catch (DeploymentException e) {
             throw new IllegalStateException("Cannot deploy the broadcast endpoint at " + prefix + "/app/{key}", e);
         }
-        LOG.debug("Broadcast endpoint deployed at {}/app/{{key}}", prefix);
+        LOG.info("Broadcasting: WebSocket endpoint at {}/app/{key}, HTTP API at {}/apps/*, health at {}/up", prefix, prefix, prefix);
     }
 }

@@ -65,8 +65,11 @@ class EchoShopTest {
             assertEquals(Map.of("anonymous", "connected", "alice1", "connected", "alice2", "connected", "bob", "connected",
                     "mallory", "connected"), JSON.convertValue(ready.get("states"), Map.class));
 
-            app.destroy(); // SIGTERM
+            app.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the pipe of its output
             assertTrue(app.waitFor(30, TimeUnit.SECONDS), "the shop did not exit within 30 s of SIGTERM");
+            appOut.await(Pattern.compile("Closing 5 broadcast connections with 4200"), 10);
+            appOut.await(Pattern.compile("Commencing graceful shutdown"), 10); // Boot's web server shutdown, after the hub
+
             JsonNode closes = JSON.readTree(nodeOut.await(Pattern.compile("^\\{"), 30));
             assertNotNull(closes.get("closeCodes"), closes::toString);
             for (String tab : List.of("anonymous", "alice1", "alice2", "bob", "mallory")) {
