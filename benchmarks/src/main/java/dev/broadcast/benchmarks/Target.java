@@ -282,6 +282,28 @@ abstract class Target implements AutoCloseable {
         }
     }
 
+    /**
+     * The server options for a server run from this jar's class path: the app, the host, a free
+     * port for a child (0 in-process), then {@code extraArgs}; checked here first, since this JVM
+     * carries the same server classes as the child.
+     */
+    List<String> checkedServerArgs(boolean child, List<String> extraArgs) throws IOException, Unsupported {
+        List<String> args = new ArrayList<>(appArgs(host, child ? freePort() : 0));
+        args.addAll(extraArgs);
+        parseOptions(name, args, extraArgs);
+        return args;
+    }
+
+    /** Starts {@code main} with {@code args} as a child JVM on this jar's class path, on the port in {@code args}. */
+    void startFromClassPath(Class<?> main, List<String> args, List<String> jvmArgs, String pinCpu, boolean pipeOutput)
+            throws IOException {
+        port = Integer.parseInt(args.get(3));
+        List<String> c = java(jvmArgs);
+        c.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        c.addAll(args);
+        startChild(c, pinCpu, pipeOutput);
+    }
+
     /** Parses server options in this JVM; a flag this build does not know makes the target unsupported. */
     static ServerOptions parseOptions(String name, List<String> args, List<String> extraArgs) throws Unsupported {
         try {
@@ -399,15 +421,9 @@ abstract class Target implements AutoCloseable {
 
         @Override
         void start(boolean child, List<String> jvmArgs, String pinCpu) throws Exception {
-            List<String> args = new ArrayList<>(appArgs(host, child ? freePort() : 0));
-            args.addAll(extraArgs);
-            parseOptions(name, args, extraArgs); // this JVM carries the same server classes as the child
+            List<String> args = checkedServerArgs(child, extraArgs);
             if (child) {
-                port = Integer.parseInt(args.get(3));
-                List<String> c = java(jvmArgs);
-                c.addAll(List.of("-cp", System.getProperty("java.class.path"), MeteredServer.class.getName()));
-                c.addAll(args);
-                startChild(c, pinCpu, false);
+                startFromClassPath(MeteredServer.class, args, jvmArgs, pinCpu, false);
             } else {
                 MeteredServer server = MeteredServer.start(args.toArray(String[]::new));
                 port = server.port();
@@ -467,15 +483,9 @@ abstract class Target implements AutoCloseable {
 
         @Override
         void start(boolean child, List<String> jvmArgs, String pinCpu) throws Exception {
-            List<String> args = new ArrayList<>(appArgs(host, child ? freePort() : 0));
-            args.addAll(extraArgs);
-            parseOptions(name, args, extraArgs); // this JVM carries the same server classes as the child
+            List<String> args = checkedServerArgs(child, extraArgs);
             if (child) {
-                port = Integer.parseInt(args.get(3));
-                List<String> c = java(jvmArgs);
-                c.addAll(List.of("-cp", System.getProperty("java.class.path"), ThrottledStreamServer.class.getName()));
-                c.addAll(args);
-                startChild(c, pinCpu, true);
+                startFromClassPath(ThrottledStreamServer.class, args, jvmArgs, pinCpu, true);
             } else {
                 local = ThrottledStreamServer.start(args.toArray(String[]::new));
                 port = local.port();
