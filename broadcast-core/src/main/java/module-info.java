@@ -17,6 +17,7 @@ module dev.broadcast.core {
     requires java.net.http;
 
     exports dev.broadcast.core;
+    exports dev.broadcast.core.cluster;
     exports dev.broadcast.core.config;
     exports dev.broadcast.core.driver;
     exports dev.broadcast.core.transport;

@@ -1,5 +1,6 @@
 package dev.broadcast.core;
 
+import dev.broadcast.core.cluster.ClusterBus;
 import dev.broadcast.core.config.App;
 import dev.broadcast.core.config.Limits;
 import dev.broadcast.core.config.Scheduler;
@@ -46,7 +47,8 @@ public final class BroadcastHub implements AutoCloseable {
     private final Scheduler ownScheduler;
 
     private BroadcastHub(Builder builder, Scheduler scheduler, Scheduler ownScheduler) {
-        this.engine = new Engine(builder.apps, builder.clock, scheduler, builder.webhookRetryBase, builder.webhookAttempts);
+        this.engine = new Engine(builder.apps, builder.clock, scheduler, builder.webhookRetryBase, builder.webhookAttempts,
+                builder.cluster);
         this.api = new HttpApi(engine, builder.clock);
         this.ownScheduler = ownScheduler;
     }
@@ -137,7 +139,7 @@ public final class BroadcastHub implements AutoCloseable {
         return Optional.ofNullable(engine.byKey(key)).map(AppRuntime::app);
     }
 
-    /** Current counts and totals. */
+    /** Current counts and totals of this node (in a cluster, of this node only). */
     public HubStats stats() {
         Counters counters = engine.counters();
         int connections = 0;
@@ -180,8 +182,21 @@ public final class BroadcastHub implements AutoCloseable {
         private Scheduler scheduler;
         private Duration webhookRetryBase = Duration.ofSeconds(1);
         private int webhookAttempts = 9;
+        private ClusterBus cluster;
 
         private Builder() {
+        }
+
+        /**
+         * Makes this hub one node of a cluster joined by {@code bus} (for example
+         * {@code RedisBus.connect("redis://…")} from {@code broadcast-redis}): broadcasts,
+         * presence, channel counts, cache channels and webhooks become cluster-wide. The hub
+         * starts the bus and closes it on {@link BroadcastHub#close()}. Without one the hub is a
+         * single node.
+         */
+        public Builder cluster(ClusterBus bus) {
+            this.cluster = Objects.requireNonNull(bus, "bus");
+            return this;
         }
 
         /** Hosts {@code app}; ids and keys must be unique in the hub. */

@@ -519,7 +519,7 @@ class HttpApiTest {
     void everyStatusTheApiAnswersWithIsListedInApiResponseStatuses() throws Exception {
         String source = Files.readString(Path.of("src/main/java/dev/broadcast/core/internal/api/HttpApi.java"));
         Set<Integer> answered = new TreeSet<>();
-        Matcher m = Pattern.compile("new (?:Refused|ApiResponse)\\((\\d{3}),").matcher(source);
+        Matcher m = Pattern.compile("(?:new (?:Refused|ApiResponse)|error)\\((\\d{3}),").matcher(source);
         while (m.find()) {
             answered.add(Integer.parseInt(m.group(1)));
         }

@@ -11,5 +11,5 @@ import java.util.List;
 public record ApiResponse(int status, String body) {
 
     /** Every status the hub's HTTP API answers with, ascending: 200, 400, 401, 404, 405, 413. */
-    public static final List<Integer> STATUSES = List.of(200, 400, 401, 404, 405, 413);
+    public static final List<Integer> STATUSES = List.of(200, 400, 401, 404, 405, 413, 503);
 }

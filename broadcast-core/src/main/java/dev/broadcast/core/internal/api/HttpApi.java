@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.broadcast.ChannelType;
 import dev.broadcast.core.config.Limits;
+import dev.broadcast.core.cluster.ClusterBus.ChannelCounts;
 import dev.broadcast.core.internal.engine.AppRuntime;
 import dev.broadcast.core.internal.engine.Engine;
 import dev.broadcast.core.internal.wire.ChannelNames;
@@ -70,6 +71,8 @@ public final class HttpApi {
             return route(request);
         } catch (Refused refused) {
             return error(refused.status, refused.getMessage());
+        } catch (AppRuntime.ClusterUnavailable unavailable) {
+            return error(503, "Cluster state unavailable, try again: " + unavailable.getMessage());
         }
     }
 
@@ -128,14 +131,14 @@ public final class HttpApi {
             case "users" -> {
                 if (parts.length == 4 && parts[3].equals("terminate_connections")) {
                     expect(method, "POST");
-                    runtime.terminateUser(parts[2]);
+                    runtime.terminateUserEverywhere(parts[2]);
                     return OK;
                 }
             }
             case "connections" -> {
                 if (parts.length == 2) {
                     expect(method, "GET");
-                    return new ApiResponse(200, "{\"connections\":" + runtime.connectionCount() + "}");
+                    return new ApiResponse(200, "{\"connections\":" + runtime.apiConnectionCount() + "}");
                 }
             }
             default -> {
@@ -335,12 +338,16 @@ public final class HttpApi {
     }
 
     private static ObjectNode info(AppRuntime runtime, String channel, Set<String> wanted) {
+        return info(wanted.isEmpty() ? null : runtime.counts(channel), channel, wanted);
+    }
+
+    private static ObjectNode info(ChannelCounts counts, String channel, Set<String> wanted) {
         ObjectNode node = Json.object();
         if (wanted.contains("user_count") && ChannelType.of(channel) == ChannelType.PRESENCE) {
-            node.put("user_count", runtime.userIds(channel).size());
+            node.put("user_count", counts.users());
         }
         if (wanted.contains("subscription_count")) {
-            node.put("subscription_count", runtime.subscriptionCount(channel));
+            node.put("subscription_count", counts.subscriptions());
         }
         return node;
     }
@@ -356,15 +363,9 @@ public final class HttpApi {
         if (info.contains("user_count") && !prefix.startsWith("presence-")) {
             throw new Refused(400, "info=user_count needs filter_by_prefix=presence-");
         }
-        TreeMap<String, ObjectNode> found = new TreeMap<>();
-        runtime.forEachChannel(channel -> {
-            if (channel.startsWith(prefix) && !channel.startsWith("#")) {
-                found.put(channel, info(runtime, channel, info));
-            }
-        });
         ObjectNode out = Json.object();
         ObjectNode channels = out.putObject("channels");
-        found.forEach(channels::set);
+        runtime.occupiedChannels(prefix).forEach((channel, counts) -> channels.set(channel, info(counts, channel, info)));
         return new ApiResponse(200, Json.write(out));
     }
 
@@ -377,9 +378,9 @@ public final class HttpApi {
         if (info.contains("user_count") && ChannelType.of(channel) != ChannelType.PRESENCE) {
             throw new Refused(400, "info=user_count is only available for presence channels");
         }
-        int subscriptions = runtime.subscriptionCount(channel);
-        ObjectNode out = Json.object().put("occupied", subscriptions > 0);
-        out.setAll(info(runtime, channel, info));
+        ChannelCounts counts = runtime.counts(channel);
+        ObjectNode out = Json.object().put("occupied", counts.subscriptions() > 0);
+        out.setAll(info(counts, channel, info));
         if (info.contains("cache")) {
             Map.Entry<String, String> cached = runtime.cached(channel);
             if (cached != null) {

@@ -1,25 +1,49 @@
 package dev.broadcast.core.internal.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.broadcast.ChannelType;
+import dev.broadcast.core.cluster.ClusterBus;
+import dev.broadcast.core.cluster.ClusterBus.ChannelCounts;
+import dev.broadcast.core.cluster.ClusterBus.Member;
+import dev.broadcast.core.cluster.ClusterNode;
 import dev.broadcast.core.config.App;
 import dev.broadcast.core.internal.delivery.Frame;
 import dev.broadcast.core.internal.delivery.Frames;
 import dev.broadcast.core.internal.webhooks.Webhooks;
 import dev.broadcast.core.internal.wire.ChannelNames;
+import dev.broadcast.core.internal.wire.Json;
 import dev.broadcast.core.internal.wire.TriggerLimits;
 import dev.broadcast.core.transport.CloseCodes;
 import dev.broadcast.core.transport.Connection;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Everything one app has at run time: its connections, channels, signed-in users and cache. */
+/**
+ * Everything one app has at run time on this node: its connections, channels, signed-in users and
+ * cache; and, in a cluster, what it tells and asks the {@link ClusterBus} about them.
+ */
 public final class AppRuntime implements TriggerTarget {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppRuntime.class);
+
+    /** How long an HTTP API request waits for the cluster's answer before a 503. */
+    static final long CLUSTER_QUERY_MILLIS = 3000;
 
     /** How long a cache channel keeps its last event (Pusher: 30 minutes). */
     static final long CACHE_TTL_MILLIS = 30 * 60 * 1000L;
@@ -33,16 +57,44 @@ public final class AppRuntime implements TriggerTarget {
     /** Signed-in user id to its connections. */
     final ConcurrentHashMap<String, Set<ClientConnection>> users = new ConcurrentHashMap<>();
     final ConcurrentHashMap<String, CachedEvent> cache = new ConcurrentHashMap<>();
+    /** The cluster this node belongs to; null on a single node, where none of it costs anything. */
+    final ClusterBus bus;
+    /**
+     * In a cluster: this node's connections per presence channel and user, joins still waiting
+     * for the bus included; a user is announced when its count leaves 0 and withdrawn when it
+     * returns to 0. Keyed by {@link #presenceKey}.
+     */
+    final ConcurrentHashMap<String, PresenceHold> holds = new ConcurrentHashMap<>();
+
+    /** One user's connections in one presence channel on this node, and the join that announced it. */
+    static final class PresenceHold {
+        final Member member;
+        final CompletableFuture<ClusterBus.Join> joined = new CompletableFuture<>();
+        int count = 1;
+
+        PresenceHold(Member member) {
+            this.member = member;
+        }
+    }
+
+    /**
+     * What a subscription in a cluster waited for: the join this connection made (null when the
+     * user was already held here or the bus failed), the roster to apply (null: the view here is
+     * current), and a cache channel's last event fetched from the cluster (null: use the local one).
+     */
+    record Ready(ClusterBus.Join join, ClusterBus.Roster roster, Optional<ClusterBus.Cached> cached) {
+    }
 
     /** The last event of a cache channel, kept whether or not anyone is subscribed. */
     record CachedEvent(String event, String data, Frame frame, long expiresAtMillis) {
     }
 
-    public AppRuntime(App app, InstantSource clock, Counters counters, Webhooks webhooks) {
+    public AppRuntime(App app, InstantSource clock, Counters counters, Webhooks webhooks, ClusterBus bus) {
         this.app = app;
         this.clock = clock;
         this.counters = counters;
-        this.channels = new ChannelRegistry(counters);
+        this.bus = bus;
+        this.channels = new ChannelRegistry(counters, bus != null);
         this.webhooks = webhooks;
     }
 
@@ -81,8 +133,211 @@ public final class AppRuntime implements TriggerTarget {
                 cache.put(channel, new CachedEvent(event, data, frame, clock.millis() + CACHE_TTL_MILLIS));
             }
             reached += channels.publish(channel, frame, except);
+            if (bus != null) {
+                bus.publish(new ClusterBus.Event(app.id(), channel, event, data, exceptSocketId, null, false));
+            }
         }
         return reached;
+    }
+
+    /** Keeps a cache channel's last event that the cluster had, as if it had been published here. */
+    CachedEvent cacheLocally(String channel, ClusterBus.Cached cached) {
+        CachedEvent event = new CachedEvent(cached.event(), cached.data(), Frames.event(cached.event(), channel, cached.data()),
+                clock.millis() + CACHE_TTL_MILLIS);
+        cache.put(channel, event);
+        return event;
+    }
+
+    /** An event another node published: encoded once here, sent to this node's subscribers. */
+    void deliver(ClusterBus.Event event) {
+        String channel = event.channel();
+        Frame frame;
+        if (event.client()) {
+            frame = Frames.clientEvent(event.event(), channel, event.data(), event.userId());
+        } else {
+            frame = Frames.event(event.event(), channel, event.data());
+            if (ChannelNames.isCache(channel)) {
+                cache.put(channel, new CachedEvent(event.event(), event.data(), frame, clock.millis() + CACHE_TTL_MILLIS));
+            }
+        }
+        String exceptId = event.exceptSocketId();
+        channels.publish(channel, frame, exceptId == null ? null : connections.get(exceptId));
+    }
+
+    // ---- cluster: what a subscription waits for, and what joins and leaves tell the bus
+
+    static String presenceKey(String channel, String userId) {
+        return channel + '\n' + userId;
+    }
+
+    /**
+     * Everything the cluster must do before a connection is added to {@code channel}, as one stage
+     * that never fails: the bus watches the channel before its first subscriber here, a presence
+     * user's first connection here joins the cluster's roster, and a cache channel new here
+     * fetches its last event. Completes at once when nothing is needed.
+     */
+    CompletableFuture<Ready> prepare(String channel, Member member) {
+        boolean served = channels.serves(channel);
+        CompletableFuture<Void> watched = served ? CompletableFuture.completedFuture(null)
+                : recover(bus.watch(app.id(), channel), null, "watch " + channel);
+        CompletableFuture<Ready> ready;
+        if (member == null) {
+            ready = watched.thenApply(v -> new Ready(null, null, null));
+        } else {
+            boolean[] first = {false};
+            PresenceHold hold = holds.compute(presenceKey(channel, member.userId()), (key, existing) -> {
+                if (existing == null) {
+                    first[0] = true;
+                    return new PresenceHold(member);
+                }
+                existing.count++;
+                return existing;
+            });
+            if (first[0]) {
+                watched.thenCompose(v -> bus.join(app.id(), channel, member, app.limits().maxPresenceMembers()))
+                        .whenComplete((join, failure) -> {
+                            if (failure != null) {
+                                clusterFailed("join " + channel, failure);
+                                hold.joined.complete(null);
+                            } else {
+                                hold.joined.complete(join);
+                            }
+                        });
+                ready = hold.joined.thenApply(join -> new Ready(join, join == null ? null : join.roster(), null));
+            } else {
+                ready = hold.joined.thenCompose(join -> {
+                    if (join != null && join.outcome() == ClusterBus.Outcome.FULL) {
+                        return CompletableFuture.completedFuture(new Ready(join, null, null));
+                    }
+                    if (channels.serves(channel)) {
+                        return CompletableFuture.completedFuture(new Ready(null, null, null));
+                    }
+                    return recover(bus.roster(app.id(), channel), null, "roster " + channel)
+                            .thenApply(roster -> new Ready(null, roster, null));
+                });
+            }
+        }
+        if (!served && ChannelNames.isCache(channel)) {
+            ready = ready.thenCompose(r -> recover(bus.cached(app.id(), channel), null, "cache " + channel)
+                    .thenApply(cached -> new Ready(r.join(), r.roster(), cached)));
+        }
+        return ready;
+    }
+
+    /**
+     * One connection of {@code userId} left presence channel {@code channel} here (or never got
+     * in: {@code announced} false when the cluster refused it). The user's last connection here
+     * withdraws it from the cluster, and a {@code member_removed} webhook follows when that was
+     * its last connection anywhere.
+     */
+    void releaseHold(String channel, String userId, boolean announced) {
+        boolean[] last = {false};
+        holds.computeIfPresent(presenceKey(channel, userId), (key, hold) -> {
+            if (--hold.count > 0) {
+                return hold;
+            }
+            last[0] = true;
+            return null;
+        });
+        if (!last[0] || !announced) {
+            return;
+        }
+        bus.leave(app.id(), channel, userId).whenComplete((removed, failure) -> {
+            if (failure != null) {
+                clusterFailed("leave " + channel, failure);
+                channels.presenceChanged(channel, -1, new Member(userId, null), false);
+            } else if (removed) {
+                webhook(Json.object().put("name", "member_removed").put("channel", channel).put("user_id", userId));
+            }
+        });
+    }
+
+    /** Tells the bus this node's subscriptions to {@code channel} changed; webhooks on occupancy changes. */
+    void subscriptionsChanged(String channel, int delta) {
+        if (channel.startsWith("#")) {
+            return;
+        }
+        bus.subscriptions(app.id(), channel, delta).whenComplete((occupancy, failure) -> {
+            if (failure != null) {
+                clusterFailed("count " + channel, failure);
+            } else if (occupancy == ClusterBus.Occupancy.OCCUPIED) {
+                webhook(Json.object().put("name", "channel_occupied").put("channel", channel));
+            } else if (occupancy == ClusterBus.Occupancy.VACATED) {
+                webhook(Json.object().put("name", "channel_vacated").put("channel", channel));
+            }
+        });
+    }
+
+    private <T> CompletableFuture<T> recover(CompletionStage<T> stage, T fallback, String what) {
+        return stage.toCompletableFuture().exceptionally(failure -> {
+            clusterFailed(what, failure);
+            return fallback;
+        });
+    }
+
+    private void clusterFailed(String what, Throwable failure) {
+        LOG.debug("cluster {} failed for app {}; going on with this node's state", what, app.id(), failure);
+    }
+
+    /** This node's state of the app, for the bus to announce again. */
+    ClusterNode.AppState state() {
+        Map<String, List<Member>> presence = new HashMap<>();
+        holds.forEach((key, hold) -> presence.computeIfAbsent(key.substring(0, key.indexOf('\n')), c -> new ArrayList<>())
+                .add(hold.member));
+        return new ClusterNode.AppState(app.id(), connections.size(), channels.subscriptionCounts(), presence);
+    }
+
+    // ---- what the HTTP API reads: this node's state, or the cluster's
+
+    /** Thrown when the cluster did not answer an HTTP API read in time. */
+    public static final class ClusterUnavailable extends RuntimeException {
+        ClusterUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private <T> T ask(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(CLUSTER_QUERY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterUnavailable("interrupted while asking the cluster", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ClusterUnavailable("the cluster did not answer: " + (e.getCause() == null ? e : e.getCause()), e);
+        }
+    }
+
+    /** The occupied channels whose names start with {@code prefix}, with their counts, by name. */
+    public Map<String, ChannelCounts> occupiedChannels(String prefix) {
+        if (bus != null) {
+            return new TreeMap<>(ask(bus.channels(app.id(), prefix)));
+        }
+        Map<String, ChannelCounts> found = new TreeMap<>();
+        channels.forEachChannel(channel -> {
+            if (channel.startsWith(prefix) && !channel.startsWith("#")) {
+                found.put(channel, counts(channel));
+            }
+        });
+        return found;
+    }
+
+    /** One channel's counts; zeros when nobody is subscribed. */
+    public ChannelCounts counts(String channel) {
+        if (bus != null) {
+            return ask(bus.channel(app.id(), channel));
+        }
+        int users = ChannelType.of(channel) == ChannelType.PRESENCE ? channels.userIds(channel).size() : 0;
+        return new ChannelCounts(channels.subscriptionCount(channel), users);
+    }
+
+    /** The distinct users of a presence channel. */
+    public List<String> userIds(String channel) {
+        return bus != null ? ask(bus.users(app.id(), channel)) : channels.userIds(channel);
+    }
+
+    /** The app's connections: on this node, or on every node of the cluster. */
+    public int apiConnectionCount() {
+        return bus != null ? ask(bus.connectionCount(app.id())) : connections.size();
     }
 
     /** Closes every connection of {@code userId} (signed in as, or present as, that user). */
@@ -98,20 +353,16 @@ public final class AppRuntime implements TriggerTarget {
         return targets.size();
     }
 
+    /** {@link #terminateUser} on this node and, in a cluster, on every other. */
+    public void terminateUserEverywhere(String userId) {
+        terminateUser(userId);
+        if (bus != null) {
+            bus.terminate(app.id(), userId);
+        }
+    }
+
     public int connectionCount() {
         return connections.size();
-    }
-
-    public int subscriptionCount(String channel) {
-        return channels.subscriptionCount(channel);
-    }
-
-    public List<String> userIds(String channel) {
-        return channels.userIds(channel);
-    }
-
-    public void forEachChannel(Consumer<String> action) {
-        channels.forEachChannel(action);
     }
 
     public int channelCount() {
@@ -124,6 +375,9 @@ public final class AppRuntime implements TriggerTarget {
 
     /** The cached last event of a cache channel, or null. */
     public Map.Entry<String, String> cached(String channel) {
+        if (bus != null) {
+            return ask(bus.cached(app.id(), channel)).map(c -> Map.entry(c.event(), c.data())).orElse(null);
+        }
         CachedEvent cached = cache.get(channel);
         if (cached == null || cached.expiresAtMillis() <= clock.millis()) {
             return null;
@@ -148,6 +402,9 @@ public final class AppRuntime implements TriggerTarget {
 
     void register(ClientConnection connection) {
         connections.put(connection.socketId(), connection);
+        if (bus != null) {
+            bus.connections(app.id(), 1);
+        }
     }
 
     void signedIn(String userId, ClientConnection connection) {
@@ -155,7 +412,9 @@ public final class AppRuntime implements TriggerTarget {
     }
 
     void released(ClientConnection connection, String userId) {
-        connections.remove(connection.socketId(), connection);
+        if (connections.remove(connection.socketId(), connection) && bus != null) {
+            bus.connections(app.id(), -1);
+        }
         if (userId != null) {
             users.computeIfPresent(userId, (id, set) -> {
                 set.remove(connection);

@@ -1,6 +1,8 @@
 package dev.broadcast.core.internal.engine;
 
 import dev.broadcast.ChannelType;
+import dev.broadcast.core.cluster.ClusterBus.Member;
+import dev.broadcast.core.cluster.ClusterBus.Roster;
 import dev.broadcast.core.internal.delivery.Frame;
 import dev.broadcast.core.internal.delivery.Frames;
 import dev.broadcast.core.internal.wire.Json;
@@ -13,10 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The occupied channels of one app. Each channel holds an immutable snapshot array of its
- * subscribers, replaced on every change, so fan-out iterates it with no lock. Changes to one
+ * The occupied channels of one app on this node. Each channel holds an immutable snapshot array of
+ * its subscribers, replaced on every change, so fan-out iterates it with no lock. Changes to one
  * channel are serialized by the map's per-key compute; a channel exists exactly while it has a
- * subscriber.
+ * subscriber here.
+ *
+ * <p>A presence channel's roster is this node's own members on a single node. In a cluster it is
+ * the cluster's roster as last told by the bus ({@link #presenceChanged}, {@link #resetRoster}),
+ * and {@code member_added}/{@code member_removed} reach subscribers when that roster changes.
  */
 final class ChannelRegistry {
 
@@ -24,13 +30,12 @@ final class ChannelRegistry {
 
     private final ConcurrentHashMap<String, ChannelState> channels = new ConcurrentHashMap<>();
     private final Counters counters;
+    /** Whether rosters are the cluster's (kept by the bus) rather than this node's own. */
+    private final boolean clustered;
 
-    ChannelRegistry(Counters counters) {
+    ChannelRegistry(Counters counters, boolean clustered) {
         this.counters = counters;
-    }
-
-    /** A presence member as the channel knows it: info from the user's first connection. */
-    record Member(String userId, String infoJson) {
+        this.clustered = clustered;
     }
 
     /** What a subscribe did; {@code refusal} says why nothing changed. */
@@ -47,6 +52,8 @@ final class ChannelRegistry {
         /** Presence only: user id to member and its connection count. */
         final Map<String, Member> members;
         final Map<String, Integer> memberConnections;
+        /** In a cluster: the sequence number of the last roster change applied. */
+        long seq = -1;
 
         ChannelState(String name) {
             this.name = name;
@@ -87,8 +94,13 @@ final class ChannelRegistry {
      * {@code member_added} of the others, all under the channel's lock so that presence frames
      * reach everyone in the order the changes happened. A presence member that would pass
      * {@code maxMembers} distinct users is refused and nothing changes.
+     *
+     * <p>In a cluster, {@code roster} is the cluster's roster the bus answered the join with (or
+     * null when this node's view is current); it replaces the view when newer, and subscribers
+     * already here are told the differences. A member the view lacks is added as on one node,
+     * which is also what happens while the bus is unreachable.
      */
-    Joined subscribe(String channel, ClientConnection connection, Member member, int maxMembers) {
+    Joined subscribe(String channel, ClientConnection connection, Member member, int maxMembers, Roster roster) {
         Joined[] result = new Joined[1];
         DeferredWrites delivery = new DeferredWrites();
         channels.compute(channel, (name, state) -> {
@@ -100,6 +112,9 @@ final class ChannelRegistry {
                 return target;
             }
             boolean added = false;
+            if (roster != null) {
+                applyRoster(target, roster, false, delivery);
+            }
             if (member != null) {
                 if (!target.members.containsKey(member.userId()) && target.members.size() >= maxMembers) {
                     result[0] = new Joined(false, false,
@@ -156,11 +171,13 @@ final class ChannelRegistry {
                 Integer left = state.memberConnections.merge(userId, -1, Integer::sum);
                 if (left != null && left <= 0) {
                     state.memberConnections.remove(userId);
-                    state.members.remove(userId);
                     removed = userId;
-                    Frame leftFrame = Frames.memberRemoved(name, userId);
-                    for (ClientConnection other : next) {
-                        delivery.offer(other, leftFrame);
+                    if (!clustered) { // in a cluster the bus says when the user left everywhere
+                        state.members.remove(userId);
+                        Frame leftFrame = Frames.memberRemoved(name, userId);
+                        for (ClientConnection other : next) {
+                            delivery.offer(other, leftFrame);
+                        }
                     }
                 }
             }
@@ -169,6 +186,86 @@ final class ChannelRegistry {
         });
         delivery.complete();
         return result[0];
+    }
+
+    /**
+     * The cluster's roster of {@code channel} changed at {@code seq}: applies it unless it is
+     * stale, telling the subscribers here. A change for a channel this node does not serve is
+     * dropped (a later subscriber gets the roster with its join). {@code seq} below 0 marks a
+     * change this node made on its own while the bus was unreachable.
+     */
+    void presenceChanged(String channel, long seq, Member member, boolean added) {
+        DeferredWrites delivery = new DeferredWrites();
+        channels.computeIfPresent(channel, (name, state) -> {
+            if (seq >= 0) {
+                if (seq <= state.seq) {
+                    return state;
+                }
+                state.seq = seq;
+            }
+            if (added) {
+                if (state.members.putIfAbsent(member.userId(), member) == null) {
+                    tell(state, Frames.memberAdded(name, member.userId(), member.infoJson()), delivery);
+                }
+            } else if (state.members.remove(member.userId()) != null) {
+                tell(state, Frames.memberRemoved(name, member.userId()), delivery);
+            }
+            return state;
+        });
+        delivery.complete();
+    }
+
+    /** Replaces the view of {@code channel}'s roster with {@code roster}, whatever its age. */
+    void resetRoster(String channel, Roster roster) {
+        DeferredWrites delivery = new DeferredWrites();
+        channels.computeIfPresent(channel, (name, state) -> {
+            applyRoster(state, roster, true, delivery);
+            return state;
+        });
+        delivery.complete();
+    }
+
+    private static void applyRoster(ChannelState state, Roster roster, boolean force, DeferredWrites delivery) {
+        if (!force && roster.seq() <= state.seq) {
+            return;
+        }
+        state.seq = roster.seq();
+        Map<String, Member> next = new LinkedHashMap<>();
+        roster.members().forEach(m -> next.put(m.userId(), m));
+        for (String gone : state.members.keySet()) {
+            if (!next.containsKey(gone)) {
+                tell(state, Frames.memberRemoved(state.name, gone), delivery);
+            }
+        }
+        for (Member member : next.values()) {
+            if (!state.members.containsKey(member.userId())) {
+                tell(state, Frames.memberAdded(state.name, member.userId(), member.infoJson()), delivery);
+            }
+        }
+        state.members.clear();
+        state.members.putAll(next); // in the cluster's join order
+    }
+
+    private static void tell(ChannelState state, Frame frame, DeferredWrites delivery) {
+        for (ClientConnection subscriber : state.subscribers) {
+            delivery.offer(subscriber, frame);
+        }
+    }
+
+    /** Whether {@code channel} has a subscriber here. */
+    boolean serves(String channel) {
+        return channels.containsKey(channel);
+    }
+
+    /** Subscriber counts of the occupied channels here, {@code #} channels left out. */
+    Map<String, Integer> subscriptionCounts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        channels.forEach((name, state) -> {
+            if (!name.startsWith("#")) {
+                counts.put(name, state.subscribers.length);
+            }
+        });
+        return counts;
     }
 
     /** The presence {@code subscription_succeeded} data of {@code channel} as it is now. */

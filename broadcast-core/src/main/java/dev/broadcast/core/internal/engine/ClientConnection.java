@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.broadcast.Channel;
 import dev.broadcast.ChannelType;
+import dev.broadcast.core.cluster.ClusterBus;
+import dev.broadcast.core.cluster.ClusterBus.Member;
 import dev.broadcast.core.config.Limits;
 import dev.broadcast.core.internal.delivery.Frame;
 import dev.broadcast.core.internal.delivery.Frames;
@@ -15,7 +17,9 @@ import dev.broadcast.core.transport.CloseCodes;
 import dev.broadcast.core.transport.Connection;
 import dev.broadcast.core.transport.Transport;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -43,6 +47,17 @@ public final class ClientConnection implements Connection {
     private volatile long pingSentMillis;
     private long rateWindowStart;
     private int rateWindowCount;
+    /**
+     * Messages that arrived while a subscription waited for the cluster, handled in order after
+     * it; {@code waiting} and the queue are guarded by the queue.
+     */
+    private final ArrayDeque<String> parked = new ArrayDeque<>(0);
+    private boolean waiting;
+    /** How many waits have started; tells {@link #resume} that a message it handled began one. */
+    private int waits;
+
+    /** The most messages parked behind a subscription waiting for the cluster. */
+    static final int MAX_PARKED = 100;
 
     ClientConnection(AppRuntime runtime, String socketId, Transport transport) {
         this.runtime = runtime;
@@ -196,6 +211,22 @@ public final class ClientConnection implements Connection {
             return;
         }
         touch();
+        synchronized (parked) {
+            if (waiting) {
+                if (parked.size() >= MAX_PARKED) {
+                    closeWith(CloseCodes.GOING_AWAY, "Over " + MAX_PARKED
+                            + " messages sent while a subscription waited for the cluster", false);
+                    return;
+                }
+                parked.add(text);
+                return;
+            }
+        }
+        handle(text);
+    }
+
+    /** Handles one message; returns having started to wait for the cluster if {@link #waiting}. */
+    private void handle(String text) {
         int bytes = Json.utf8Length(text);
         runtime.counters.messagesIn.increment();
         runtime.counters.bytesIn.add(bytes);
@@ -268,7 +299,7 @@ public final class ClientConnection implements Connection {
             return;
         }
         ChannelType type = ChannelType.of(channel);
-        ChannelRegistry.Member member = null;
+        Member member = null;
         if (type.requiresAuthorization()) {
             String channelData = type == ChannelType.PRESENCE ? Json.text(data, "channel_data") : null;
             String signed = socketId + ":" + channel + (channelData == null ? "" : ":" + channelData);
@@ -285,24 +316,105 @@ public final class ClientConnection implements Connection {
                 }
             }
         }
-        ChannelRegistry.Joined joined = runtime.channels.subscribe(channel, this, member, limits.maxPresenceMembers());
+        if (runtime.bus == null) {
+            join(channel, member, null);
+        } else {
+            joinInCluster(channel, member);
+        }
+    }
+
+    /** Joins {@code channel} once the cluster is ready for it, parking later messages meanwhile. */
+    private void joinInCluster(String channel, Member member) {
+        CompletableFuture<AppRuntime.Ready> ready = runtime.prepare(channel, member);
+        if (ready.isDone()) {
+            join(channel, member, ready.join());
+            return;
+        }
+        synchronized (parked) {
+            waiting = true;
+            waits++;
+        }
+        ready.thenAccept(r -> {
+            join(channel, member, r);
+            resume();
+        });
+    }
+
+    /**
+     * Handles the messages parked while a subscription waited, in order, until none is left or
+     * one of them waits in turn; messages arriving meanwhile park behind them.
+     */
+    private void resume() {
+        while (true) {
+            String next;
+            int started;
+            synchronized (parked) {
+                next = parked.poll();
+                if (next == null || !open.get()) {
+                    parked.clear();
+                    waiting = false;
+                    return;
+                }
+                started = waits;
+            }
+            handle(next);
+            synchronized (parked) {
+                if (waits != started) {
+                    return; // that message waits for the cluster now; its completion resumes
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds this connection to {@code channel}; {@code ready} is what the cluster said first (null
+     * on a single node).
+     */
+    private void join(String channel, Member member, AppRuntime.Ready ready) {
+        ClusterBus.Join clusterJoin = ready == null ? null : ready.join();
+        if (clusterJoin != null && clusterJoin.outcome() == ClusterBus.Outcome.FULL) {
+            runtime.releaseHold(channel, member.userId(), false);
+            send(Frames.subscriptionError(channel, "LimitReached",
+                    "Presence channel is full (" + limits.maxPresenceMembers() + " members)", 4100));
+            return;
+        }
+        if (ready != null && !open.get()) {
+            if (member != null) {
+                runtime.releaseHold(channel, member.userId(), true);
+            }
+            return;
+        }
+        ChannelRegistry.Joined joined = runtime.channels.subscribe(channel, this, member,
+                limits.maxPresenceMembers(), ready == null ? null : ready.roster());
         if (joined.refusal() != null) {
+            if (ready != null && member != null) {
+                runtime.releaseHold(channel, member.userId(), true);
+            }
             send(Frames.subscriptionError(channel, "LimitReached", joined.refusal(), 4100));
             return;
         }
         subscriptions.put(channel, member == null ? "" : member.userId());
+        if (ready != null) {
+            if (joined.occupied()) {
+                runtime.bus.watch(runtime.app.id(), channel); // again: an unwatch may have raced the first
+            }
+            runtime.subscriptionsChanged(channel, 1);
+        }
         if (!open.get()) {
             unsubscribe(channel); // closed by another thread meanwhile: release() may have missed it
             return;
         }
-        if (joined.memberAdded()) {
+        if (ready == null ? joined.memberAdded() : clusterJoin != null && clusterJoin.outcome() == ClusterBus.Outcome.ADDED) {
             runtime.webhook(webhookEvent("member_added", channel).put("user_id", member.userId()));
         }
-        if (joined.occupied()) {
+        if (ready == null && joined.occupied()) {
             runtime.webhook(webhookEvent("channel_occupied", channel));
         }
         if (ChannelNames.isCache(channel)) {
             var cached = runtime.cache.get(channel);
+            if (ready != null && ready.cached() != null) {
+                cached = ready.cached().map(c -> runtime.cacheLocally(channel, c)).orElse(null);
+            }
             if (cached != null && cached.expiresAtMillis() > runtime.clock.millis()) {
                 send(cached.frame());
             } else {
@@ -316,7 +428,7 @@ public final class ClientConnection implements Connection {
      * The member a presence subscription joins as: from the signed {@code channel_data}, or, when
      * there is none, from the connection's signin. Null after answering with an error.
      */
-    private ChannelRegistry.Member presenceMember(String channel, String channelData) {
+    private Member presenceMember(String channel, String channelData) {
         JsonNode parsed;
         if (channelData == null) {
             if (userId == null) {
@@ -342,7 +454,7 @@ public final class ClientConnection implements Connection {
         return checkedMember(channel, id.asText(), info == null || info.isNull() ? null : Json.write(info));
     }
 
-    private ChannelRegistry.Member checkedMember(String channel, String id, String infoJson) {
+    private Member checkedMember(String channel, String id, String infoJson) {
         if (id.length() > limits.maxUserIdLength()) {
             send(Frames.subscriptionError(channel, "LimitReached",
                     "user_id is longer than " + limits.maxUserIdLength() + " characters", 4301));
@@ -353,7 +465,7 @@ public final class ClientConnection implements Connection {
                     "user_info is larger than " + limits.maxUserInfoBytes() + " bytes", 4301));
             return null;
         }
-        return new ChannelRegistry.Member(id, infoJson);
+        return new Member(id, infoJson);
     }
 
     private void subscribeUserChannel(String channel) {
@@ -364,7 +476,14 @@ public final class ClientConnection implements Connection {
                             + ChannelNames.USER_CHANNEL_PREFIX + "{id}", 403));
             return;
         }
-        runtime.channels.subscribe(channel, this, null, 0);
+        if (runtime.bus == null) {
+            join(channel, null, null);
+            return;
+        }
+        // a #server-to-user channel needs no waiting: nothing is sent when it is joined
+        if (runtime.channels.subscribe(channel, this, null, 0, null).occupied()) {
+            runtime.bus.watch(runtime.app.id(), channel);
+        }
         subscriptions.put(channel, "");
         if (!open.get()) {
             unsubscribe(channel);
@@ -384,6 +503,16 @@ public final class ClientConnection implements Connection {
 
     private void leave(String channel, String member) {
         ChannelRegistry.Left left = runtime.channels.unsubscribe(channel, this, member.isEmpty() ? null : member);
+        if (runtime.bus != null) {
+            if (!member.isEmpty()) {
+                runtime.releaseHold(channel, member, true);
+            }
+            runtime.subscriptionsChanged(channel, -1);
+            if (left.vacated()) {
+                runtime.bus.unwatch(runtime.app.id(), channel);
+            }
+            return;
+        }
         if (left.memberRemoved() != null) {
             runtime.webhook(webhookEvent("member_removed", channel).put("user_id", left.memberRemoved()));
         }
@@ -464,6 +593,9 @@ public final class ClientConnection implements Connection {
         String member = subscriptions.get(channel);
         String presenceUser = type == ChannelType.PRESENCE && !member.isEmpty() ? member : null;
         runtime.channels.publish(channel, Frames.clientEvent(event, channel, rawData, presenceUser), this);
+        if (runtime.bus != null) {
+            runtime.bus.publish(new ClusterBus.Event(runtime.app.id(), channel, event, rawData, socketId, presenceUser, true));
+        }
         ObjectNode hook = webhookEvent("client_event", channel).put("event", event)
                 .put("data", data != null && data.isTextual() ? data.asText() : rawData)
                 .put("socket_id", socketId);

@@ -1,5 +1,7 @@
 package dev.broadcast.core.internal.engine;
 
+import dev.broadcast.core.cluster.ClusterBus;
+import dev.broadcast.core.cluster.ClusterNode;
 import dev.broadcast.core.config.App;
 import dev.broadcast.core.config.Scheduler;
 import dev.broadcast.core.internal.delivery.Frame;
@@ -24,7 +26,7 @@ import java.util.regex.Pattern;
  * The engine of one hub: its apps, the handshake of every connection, the heartbeat sweep and
  * shutdown. {@link dev.broadcast.core.BroadcastHub} is its public face.
  */
-public final class Engine {
+public final class Engine implements ClusterNode {
 
     /** How often the heartbeat sweep runs. */
     static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
@@ -35,16 +37,86 @@ public final class Engine {
     private final Webhooks webhooks;
     private final Scheduler.Cancellable sweep;
     private final SecureRandom random = new SecureRandom();
+    private final ClusterBus bus;
     private volatile boolean closed;
 
-    public Engine(List<App> apps, InstantSource clock, Scheduler scheduler, Duration webhookRetryBase, int webhookAttempts) {
+    /** An engine, a node of the cluster {@code bus} joins it to, or a single node when it is null. */
+    public Engine(List<App> apps, InstantSource clock, Scheduler scheduler, Duration webhookRetryBase, int webhookAttempts,
+                  ClusterBus bus) {
         this.webhooks = new Webhooks(scheduler, clock, webhookRetryBase, webhookAttempts);
+        this.bus = bus;
         for (App app : apps) {
-            AppRuntime runtime = new AppRuntime(app, clock, counters, webhooks);
+            AppRuntime runtime = new AppRuntime(app, clock, counters, webhooks, bus);
             byKey.put(app.key(), runtime);
             byId.put(app.id(), runtime);
         }
+        if (bus != null) {
+            bus.start(this);
+        }
         this.sweep = scheduler.scheduleAtFixedRate(this::sweep, SWEEP_PERIOD);
+    }
+
+    // ---- the cluster's calls into this node
+
+    @Override
+    public void deliver(ClusterBus.Event event) {
+        AppRuntime runtime = byId.get(event.appId());
+        if (runtime != null) {
+            runtime.deliver(event);
+        }
+    }
+
+    @Override
+    public void presenceChanged(String appId, String channel, long seq, ClusterBus.Member member, boolean added) {
+        AppRuntime runtime = byId.get(appId);
+        if (runtime != null) {
+            runtime.channels.presenceChanged(channel, seq, member, added);
+        }
+    }
+
+    @Override
+    public void rosterReset(String appId, String channel, ClusterBus.Roster roster) {
+        AppRuntime runtime = byId.get(appId);
+        if (runtime != null) {
+            runtime.channels.resetRoster(channel, roster);
+        }
+    }
+
+    @Override
+    public void terminate(String appId, String userId) {
+        AppRuntime runtime = byId.get(appId);
+        if (runtime != null) {
+            runtime.terminateUser(userId);
+        }
+    }
+
+    @Override
+    public boolean serves(String appId, String channel) {
+        AppRuntime runtime = byId.get(appId);
+        return runtime != null && runtime.channels.serves(channel);
+    }
+
+    @Override
+    public boolean holds(String appId, String channel, String userId) {
+        AppRuntime runtime = byId.get(appId);
+        return runtime != null && runtime.holds.containsKey(AppRuntime.presenceKey(channel, userId));
+    }
+
+    @Override
+    public List<AppState> state() {
+        return byId.values().stream().map(AppRuntime::state).toList();
+    }
+
+    @Override
+    public void webhook(String appId, String name, String channel, String userId) {
+        AppRuntime runtime = byId.get(appId);
+        if (runtime != null) {
+            var event = dev.broadcast.core.internal.wire.Json.object().put("name", name).put("channel", channel);
+            if (userId != null) {
+                event.put("user_id", userId);
+            }
+            runtime.webhook(event);
+        }
     }
 
     public Connection connect(ConnectRequest request, Transport transport) {
@@ -191,6 +263,9 @@ public final class Engine {
             for (ClientConnection connection : runtime.connections.values()) {
                 connection.closeWith(CloseCodes.GOING_AWAY, "Server is shutting down; reconnect shortly");
             }
+        }
+        if (bus != null) {
+            bus.close();
         }
         webhooks.close();
     }

@@ -1,0 +1,146 @@
+package dev.broadcast.core.cluster;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Joins a hub to the other nodes of a cluster. The hub calls it from any thread and expects every
+ * method to return at once: work that needs the other nodes happens later, and a stage that
+ * cannot be completed (the cluster is unreachable) completes exceptionally within a few seconds,
+ * after which the hub goes on with what it knows locally.
+ *
+ * <p>Ordering contract, per channel: the stages of {@link #join}, {@link #roster} and {@link
+ * #watch} complete, and the {@link ClusterNode} callbacks run, on one delivery thread of the bus,
+ * in the order the cluster saw the changes; a roster completed with sequence number {@code s}
+ * reflects every presence change up to {@code s}, and changes after it reach {@link
+ * ClusterNode#presenceChanged} afterwards, none lost.
+ *
+ * <p>Exactly-once duties: the node whose call made a cluster-wide transition (the first
+ * subscriber anywhere, the user's first connection anywhere, and their reverse) is told so by the
+ * stage's result and sends the webhook; transitions the bus finds itself (a node that died) reach
+ * {@link ClusterNode#webhook} on exactly one node.
+ */
+public interface ClusterBus extends AutoCloseable {
+
+    /** Joins the cluster as {@code node}; called once, by the hub being built. */
+    void start(ClusterNode node);
+
+    /** This node's id in the cluster, unique per start (a restarted node is a new node). */
+    String nodeId();
+
+    /**
+     * Sends {@code event} to the other nodes serving its channel; keeps it as the channel's last
+     * event when it is a cache channel. Never blocks; what cannot be sent is counted and dropped.
+     */
+    void publish(Event event);
+
+    /**
+     * This node now serves {@code channel}: completes once the other nodes' events for it reach
+     * {@link ClusterNode#deliver}. Idempotent. Before it sends anything the bus asks
+     * {@link ClusterNode#serves}, so calls racing with {@link #unwatch} end in the right state.
+     */
+    CompletionStage<Void> watch(String appId, String channel);
+
+    /** This node no longer serves {@code channel}, unless {@link ClusterNode#serves} says it does again. */
+    void unwatch(String appId, String channel);
+
+    /**
+     * This node's subscriptions to {@code channel} changed by {@code delta} (+1 or -1); completes
+     * with whether that occupied or vacated the channel cluster-wide (for the webhooks).
+     */
+    CompletionStage<Occupancy> subscriptions(String appId, String channel, int delta);
+
+    /** This node's connections to app {@code appId} changed by {@code delta}. */
+    void connections(String appId, int delta);
+
+    /**
+     * The user of {@code member} has its first connection on this node in presence channel
+     * {@code channel}: adds it cluster-wide unless the channel already has {@code maxMembers}
+     * other users. Completes with the outcome and the roster as of the change.
+     */
+    CompletionStage<Join> join(String appId, String channel, Member member, int maxMembers);
+
+    /**
+     * The last connection of {@code userId} on this node left presence channel {@code channel}
+     * (unless {@link ClusterNode#holds} says it is back); completes with whether that was its
+     * last connection anywhere (for the {@code member_removed} webhook).
+     */
+    CompletionStage<Boolean> leave(String appId, String channel, String userId);
+
+    /** The cluster-wide roster of presence channel {@code channel} as it is now. */
+    CompletionStage<Roster> roster(String appId, String channel);
+
+    /** The last event of cache channel {@code channel}, kept cluster-wide, if not expired. */
+    CompletionStage<Optional<Cached>> cached(String appId, String channel);
+
+    /** Closes the connections of {@code userId} on the other nodes. */
+    void terminate(String appId, String userId);
+
+    /** The occupied channels of the app whose names start with {@code prefix}, cluster-wide. */
+    CompletionStage<Map<String, ChannelCounts>> channels(String appId, String prefix);
+
+    /** One channel's counts, cluster-wide (zeros when it is not occupied). */
+    CompletionStage<ChannelCounts> channel(String appId, String channel);
+
+    /** The user ids of presence channel {@code channel}, cluster-wide, each once. */
+    CompletionStage<List<String>> users(String appId, String channel);
+
+    /** The app's connections on every node. */
+    CompletionStage<Integer> connectionCount(String appId);
+
+    /** Leaves the cluster: this node's state is withdrawn, then the bus stops. */
+    @Override
+    void close();
+
+    /**
+     * One event for one channel. {@code client} marks a client event, whose {@code data} is raw
+     * JSON and whose {@code userId} is the presence member that sent it (or null); otherwise
+     * {@code data} is the string the HTTP API was given. {@code exceptSocketId} is the connection
+     * that must not receive it (null for none).
+     */
+    record Event(String appId, String channel, String event, String data, String exceptSocketId,
+                 String userId, boolean client) {
+
+        /** Whether the cluster keeps this event as its cache channel's last one. */
+        public boolean cached() {
+            return !client && dev.broadcast.core.internal.wire.ChannelNames.isCache(channel);
+        }
+    }
+
+    /** A presence member: user id and its {@code user_info} as JSON (null when there is none). */
+    record Member(String userId, String infoJson) {
+    }
+
+    /** A presence channel's members in the order they joined the cluster, at sequence {@code seq}. */
+    record Roster(List<Member> members, long seq) {
+    }
+
+    /** What {@link #join} did. */
+    record Join(Outcome outcome, Roster roster) {
+    }
+
+    /** How a {@link #join} ended. */
+    enum Outcome {
+        /** The user was new to the cluster's roster: this node sends {@code member_added}. */
+        ADDED,
+        /** The user was already present through another node. */
+        PRESENT,
+        /** The channel has its most members; nothing changed. */
+        FULL
+    }
+
+    /** What a change of subscriptions did to the channel cluster-wide. */
+    enum Occupancy {
+        OCCUPIED, VACATED, UNCHANGED
+    }
+
+    /** A cache channel's last event. */
+    record Cached(String event, String data) {
+    }
+
+    /** Cluster-wide counts of one channel; {@code users} is 0 for channels other than presence. */
+    record ChannelCounts(int subscriptions, int users) {
+    }
+}

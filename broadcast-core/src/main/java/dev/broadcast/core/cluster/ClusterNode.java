@@ -1,0 +1,50 @@
+package dev.broadcast.core.cluster;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hub as its {@link ClusterBus} sees it: what the bus delivers to this node, and what it asks
+ * about the node's own state. Implemented by the hub; called on the bus's delivery thread.
+ */
+public interface ClusterNode {
+
+    /** An event another node published, for this node's subscribers of its channel. */
+    void deliver(ClusterBus.Event event);
+
+    /**
+     * The cluster's roster of {@code channel} changed at sequence {@code seq}: {@code member}
+     * joined, or when {@code added} is false, its user left. Stale or repeated changes are
+     * ignored by the node.
+     */
+    void presenceChanged(String appId, String channel, long seq, ClusterBus.Member member, boolean added);
+
+    /**
+     * Replaces this node's view of {@code channel}'s roster after the cluster state was rebuilt
+     * (the bus reconnected); the node tells its subscribers the differences.
+     */
+    void rosterReset(String appId, String channel, ClusterBus.Roster roster);
+
+    /** Closes this node's connections of {@code userId}, as the HTTP API asked on another node. */
+    void terminate(String appId, String userId);
+
+    /** Whether this node has a subscriber of {@code channel} now. */
+    boolean serves(String appId, String channel);
+
+    /** Whether {@code userId} has a connection on this node in presence channel {@code channel} now. */
+    boolean holds(String appId, String channel, String userId);
+
+    /** This node's state, for the bus to announce again after the cluster lost it. */
+    List<AppState> state();
+
+    /** Sends a webhook for a transition the bus found itself (the members of a node that died). */
+    void webhook(String appId, String name, String channel, String userId);
+
+    /**
+     * One app's state on this node: its connection count, subscriptions per channel, and the
+     * presence members it holds per presence channel.
+     */
+    record AppState(String appId, int connections, Map<String, Integer> subscriptions,
+                    Map<String, List<ClusterBus.Member>> presence) {
+    }
+}

@@ -1,0 +1,766 @@
+package dev.broadcast.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.broadcast.ChannelType;
+import dev.broadcast.core.cluster.ClusterBus;
+import dev.broadcast.core.cluster.ClusterNode;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ClusterBus} over Redis (6.2 or later) or Valkey, with Lettuce: give one to each node's
+ * {@code BroadcastHub.builder().cluster(…)}, all with the same URL and prefix.
+ *
+ * <p>How it works: a broadcast is one {@code PUBLISH} to a Redis channel per broadcast channel,
+ * and a node subscribes only to the channels it has subscribers of, so a node never receives
+ * what it does not serve. Channel counts, presence rosters, connection counts and cache channels'
+ * last events are kept in Redis by Lua scripts, each atomic, so a cluster-wide transition (first
+ * subscriber, a user's first connection, and back) is seen by exactly one node. Every node
+ * refreshes a heartbeat entry; when a node's entry is older than the {@linkplain
+ * Builder#nodeTimeout node timeout} (it died without goodbye), another node withdraws everything it
+ * held, with {@code member_removed} to the subscribers and the webhooks.
+ *
+ * <p>While Redis is unreachable: local delivery goes on, publishers are never blocked (what cannot
+ * be sent is dropped and counted, {@link #lostMessages()}), and the loss is logged once. When
+ * Redis returns the node reconnects with backoff, subscribes again and announces its state again
+ * by itself; when Redis came back empty, the cluster's state is rebuilt from every node's
+ * announcement without webhooks.
+ *
+ * <p>Supported: one Redis or Valkey server ({@code redis://}, {@code rediss://} for TLS),
+ * optionally with a user and password and a database number. Not supported: Redis Cluster (the
+ * scripts touch keys of several slots).
+ */
+public final class RedisBus implements ClusterBus {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisBus.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a cache channel keeps its last event (Pusher: 30 minutes). */
+    static final long CACHE_TTL_MILLIS = 30 * 60 * 1000L;
+
+    private final RedisClient client;
+    private final ClientResources resources;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisAsyncCommands<String, String> redis;
+    private final StatefulRedisPubSubConnection<String, String> pubsub;
+    private final String prefix;
+    private final String nodeId;
+    private final Duration nodeTimeout;
+    private final String where;
+    private final String controlChannel;
+    /** Runs every call into the node and every stage the node waits on, one at a time, in order. */
+    private final ScheduledExecutorService delivery;
+
+    /** Redis channel to the app channel it carries, for every channel this node serves. */
+    private final Map<String, Target> watched = new ConcurrentHashMap<>();
+    /** Redis channel to its pending or done SUBSCRIBE. Guarded by itself. */
+    private final Map<String, CompletableFuture<Void>> subscribing = new HashMap<>();
+    /** Delivery thread only: roster reads in flight per Redis channel, and the changes held meanwhile. */
+    private final Map<String, Integer> rosterReads = new HashMap<>();
+    private final Map<String, List<Runnable>> held = new HashMap<>();
+
+    private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private volatile ClusterNode node;
+    private volatile ScheduledFuture<?> beat;
+    /** Delivery thread only: whether Redis has failed since the last good heartbeat, and since when. */
+    private boolean away;
+    private long awaySinceMillis;
+    private long lostBeforeAway;
+    private volatile boolean closed;
+
+    private record Target(String appId, String channel) {
+    }
+
+    private RedisBus(Builder builder, RedisURI uri) {
+        this.prefix = builder.prefix;
+        this.nodeTimeout = builder.nodeTimeout;
+        this.nodeId = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+        this.where = uri.getHost() + ":" + uri.getPort();
+        this.controlChannel = prefix + "ctl";
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(builder.maxPending)
+                .timeoutOptions(TimeoutOptions.enabled(builder.commandTimeout))
+                .build());
+        this.delivery = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "broadcast-redis-" + nodeId.substring(0, 6));
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            this.connection = client.connect();
+            this.redis = connection.async();
+            this.pubsub = client.connectPubSub();
+        } catch (RuntimeException e) {
+            shutDown();
+            throw new IllegalStateException(startProblem(e), e);
+        }
+        pubsub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                try {
+                    delivery.execute(() -> receive(channel, message));
+                } catch (RejectedExecutionException closing) {
+                    // the bus is closing: nothing is delivered any more
+                }
+            }
+        });
+    }
+
+    /** Connects to the Redis at {@code url} with the default prefix {@code broadcast:}. */
+    public static RedisBus connect(String url) {
+        return builder(url).connect();
+    }
+
+    /**
+     * Configures a bus for the Redis at {@code url}: {@code redis://[user:password@]host[:port][/db]},
+     * or {@code rediss://…} for TLS.
+     */
+    public static Builder builder(String url) {
+        return new Builder(url);
+    }
+
+    private String startProblem(RuntimeException e) {
+        String message = rootMessage(e);
+        if (message.contains("WRONGPASS") || message.contains("NOAUTH") || message.contains("invalid password")
+                || message.contains("invalid username-password")) {
+            return "Redis at " + where + " refused authentication (" + message + "); check the user and password in the URL";
+        }
+        return "Cannot connect to Redis at " + where + ": " + message;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+
+    // ---- the cluster seam
+
+    @Override
+    public void start(ClusterNode node) {
+        if (this.node != null) {
+            throw new IllegalStateException("This bus already serves a hub; give each hub its own");
+        }
+        this.node = Objects.requireNonNull(node, "node");
+        try {
+            pubsub.async().subscribe(controlChannel).get(5, TimeUnit.SECONDS);
+            heartbeat().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while joining the cluster", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot join the cluster on Redis at " + where + ": " + rootMessage(e), e);
+        }
+        long period = Math.max(100, nodeTimeout.toMillis() / 5);
+        beat = delivery.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+        LOG.info("Joined the cluster on Redis at {} as node {} (prefix '{}')", where, nodeId, prefix);
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public void publish(Event event) {
+        String channel = eventsChannel(event.appId(), event.channel());
+        ObjectNode message = JSON.createObjectNode().put("t", "e").put("n", nodeId).put("e", event.event()).put("d", event.data());
+        if (event.exceptSocketId() != null) {
+            message.put("x", event.exceptSocketId());
+        }
+        if (event.userId() != null) {
+            message.put("u", event.userId());
+        }
+        if (event.client()) {
+            message.put("c", true);
+        }
+        String payload = message.toString();
+        CompletionStage<?> sent;
+        if (event.cached()) {
+            String cached = JSON.createObjectNode().put("event", event.event()).put("data", event.data()).toString();
+            sent = Scripts.CACHE.run(redis, ScriptOutputType.INTEGER, prefix, nodeId,
+                    prefix + event.appId() + ":cache:" + event.channel(), cached, Long.toString(CACHE_TTL_MILLIS), channel, payload);
+        } else {
+            sent = redis.publish(channel, payload);
+        }
+        sent.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                lost.incrementAndGet();
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> watch(String appId, String channel) {
+        String redisChannel = eventsChannel(appId, channel);
+        synchronized (subscribing) {
+            watched.put(redisChannel, new Target(appId, channel));
+            CompletableFuture<Void> existing = subscribing.get(redisChannel);
+            if (existing != null && !existing.isCompletedExceptionally()) {
+                return existing;
+            }
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            subscribing.put(redisChannel, done);
+            pubsub.async().subscribe(redisChannel).whenCompleteAsync((ignored, failure) -> {
+                if (failure != null) {
+                    done.completeExceptionally(failure);
+                } else {
+                    done.complete(null);
+                }
+            }, delivery);
+            return done;
+        }
+    }
+
+    @Override
+    public void unwatch(String appId, String channel) {
+        String redisChannel = eventsChannel(appId, channel);
+        synchronized (subscribing) {
+            if (node.serves(appId, channel)) {
+                return;
+            }
+            watched.remove(redisChannel);
+            subscribing.remove(redisChannel);
+            pubsub.async().unsubscribe(redisChannel);
+        }
+    }
+
+    @Override
+    public CompletionStage<Occupancy> subscriptions(String appId, String channel, int delta) {
+        return onDelivery(Scripts.COUNT.<String>run(redis, ScriptOutputType.VALUE, prefix, nodeId, appId, channel,
+                Integer.toString(delta)), result -> switch (result == null ? "" : result) {
+                    case "o" -> Occupancy.OCCUPIED;
+                    case "v" -> Occupancy.VACATED;
+                    default -> Occupancy.UNCHANGED;
+                });
+    }
+
+    @Override
+    public void connections(String appId, int delta) {
+        Scripts.CONNECTIONS.run(redis, ScriptOutputType.INTEGER, prefix, nodeId, appId, Integer.toString(delta))
+                .whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        lost.incrementAndGet();
+                    }
+                });
+    }
+
+    @Override
+    public CompletionStage<Join> join(String appId, String channel, Member member, int maxMembers) {
+        String info = member.infoJson() == null ? "null" : member.infoJson();
+        return readRoster(eventsChannel(appId, channel), () -> Scripts.JOIN.<List<Object>>run(redis, ScriptOutputType.MULTI,
+                prefix, nodeId, appId, channel, member.userId(), info, Integer.toString(maxMembers)), reply -> {
+                    Outcome outcome = switch (String.valueOf(reply.get(0))) {
+                        case "a" -> Outcome.ADDED;
+                        case "f" -> Outcome.FULL;
+                        default -> Outcome.PRESENT;
+                    };
+                    return new Join(outcome, roster(reply.subList(1, reply.size())));
+                });
+    }
+
+    @Override
+    public CompletionStage<Boolean> leave(String appId, String channel, String userId) {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        delivery.execute(() -> {
+            if (node.holds(appId, channel, userId)) {
+                result.complete(false); // back again meanwhile: the join that follows keeps it
+                return;
+            }
+            Scripts.LEAVE.<Long>run(redis, ScriptOutputType.INTEGER, prefix, nodeId, appId, channel, userId)
+                    .whenCompleteAsync((removed, failure) -> complete(result, removed != null && removed == 1, failure), delivery);
+        });
+        return result;
+    }
+
+    @Override
+    public CompletionStage<Roster> roster(String appId, String channel) {
+        return readRoster(eventsChannel(appId, channel),
+                () -> Scripts.ROSTER.<List<Object>>run(redis, ScriptOutputType.MULTI, prefix, nodeId, appId, channel),
+                RedisBus::roster);
+    }
+
+    @Override
+    public CompletionStage<Optional<Cached>> cached(String appId, String channel) {
+        return onDelivery(redis.get(prefix + appId + ":cache:" + channel), json -> {
+            if (json == null) {
+                return Optional.empty();
+            }
+            JsonNode cached = parse(json);
+            return cached == null ? Optional.empty() : Optional.of(new Cached(cached.path("event").asText(), cached.path("data").asText()));
+        });
+    }
+
+    @Override
+    public void terminate(String appId, String userId) {
+        String message = JSON.createObjectNode().put("t", "x").put("n", nodeId).put("a", appId).put("u", userId).toString();
+        redis.publish(controlChannel, message).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                lost.incrementAndGet();
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<Map<String, ChannelCounts>> channels(String appId, String prefixFilter) {
+        return Scripts.CHANNELS.<List<Object>>run(redis, ScriptOutputType.MULTI, prefix, nodeId, appId, prefixFilter, "")
+                .thenApply(RedisBus::channelCounts);
+    }
+
+    @Override
+    public CompletionStage<ChannelCounts> channel(String appId, String channel) {
+        return Scripts.CHANNELS.<List<Object>>run(redis, ScriptOutputType.MULTI, prefix, nodeId, appId, "", channel)
+                .thenApply(reply -> channelCounts(reply).getOrDefault(channel, new ChannelCounts(0, 0)));
+    }
+
+    @Override
+    public CompletionStage<List<String>> users(String appId, String channel) {
+        return redis.zrange(prefix + appId + ":po:" + channel, 0, -1);
+    }
+
+    @Override
+    public CompletionStage<Integer> connectionCount(String appId) {
+        return redis.hvals(prefix + appId + ":conns").thenApply(counts -> {
+            int total = 0;
+            for (String n : counts) {
+                total += Math.max(0, Integer.parseInt(n));
+            }
+            return total;
+        });
+    }
+
+    /**
+     * Leaves the cluster: withdraws what this node held (its members leave the other nodes'
+     * rosters, with webhooks from here), waiting up to a few seconds, then disconnects.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (beat != null) {
+            beat.cancel(false);
+        }
+        if (node != null) {
+            try {
+                CompletableFuture<List<Object>> withdrawn = new CompletableFuture<>();
+                delivery.execute(() -> Scripts.WITHDRAW.<List<Object>>run(redis, ScriptOutputType.MULTI, prefix, nodeId)
+                        .whenCompleteAsync((reply, failure) -> {
+                            if (reply != null) {
+                                webhooks(reply, 0);
+                            }
+                            complete(withdrawn, reply, failure);
+                        }, delivery));
+                withdrawn.get(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                LOG.warn("Could not withdraw node {} from the cluster ({}); the others will when its heartbeat runs out",
+                        nodeId, rootMessage(e));
+            }
+        }
+        shutDown();
+    }
+
+    private void shutDown() {
+        delivery.shutdown();
+        try {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            LOG.debug("Lettuce shutdown", e);
+        }
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    /** Messages this node could not send to the cluster (Redis unreachable or too slow), since start. */
+    public long lostMessages() {
+        return lost.get();
+    }
+
+    /** Messages from the cluster this node could not read and dropped, since start. */
+    public long malformedMessages() {
+        return malformed.get();
+    }
+
+    @Override
+    public String toString() {
+        return "RedisBus[" + where + ", prefix '" + prefix + "', node " + nodeId + "]";
+    }
+
+    // ---- what arrives
+
+    private void receive(String redisChannel, String message) {
+        if (redisChannel.equals(controlChannel)) {
+            JsonNode control = parse(message);
+            if (control == null || !"x".equals(control.path("t").asText()) || !control.path("a").isTextual()) {
+                malformed(redisChannel, message);
+            } else if (!nodeId.equals(control.path("n").asText())) {
+                node.terminate(control.path("a").asText(), control.path("u").asText());
+            }
+            return;
+        }
+        Target target = watched.get(redisChannel);
+        if (target == null) {
+            return; // no longer served here
+        }
+        JsonNode m = parse(message);
+        String type = m == null ? "" : m.path("t").asText();
+        switch (type) {
+            case "e" -> {
+                if (!m.path("e").isTextual() || !m.path("d").isTextual()) {
+                    malformed(redisChannel, message);
+                } else if (!nodeId.equals(m.path("n").asText())) {
+                    node.deliver(new Event(target.appId(), target.channel(), m.get("e").asText(), m.get("d").asText(),
+                            text(m, "x"), text(m, "u"), m.path("c").asBoolean(false)));
+                }
+            }
+            case "a", "r" -> {
+                if (!m.path("s").canConvertToLong() || !m.path("u").isTextual()) {
+                    malformed(redisChannel, message);
+                    return;
+                }
+                long seq = m.get("s").asLong();
+                Member member = new Member(m.get("u").asText(), type.equals("a") ? info(m.path("i").asText("null")) : null);
+                Runnable change = () -> node.presenceChanged(target.appId(), target.channel(), seq, member, type.equals("a"));
+                if (rosterReads.containsKey(redisChannel)) {
+                    held.computeIfAbsent(redisChannel, c -> new ArrayList<>()).add(change);
+                } else {
+                    change.run();
+                }
+            }
+            default -> malformed(redisChannel, message);
+        }
+    }
+
+    private void malformed(String redisChannel, String message) {
+        long count = malformed.incrementAndGet();
+        if (count == 1 || count % 1000 == 0) {
+            LOG.warn("Dropped a message on {} that this node cannot read ({} so far): {}", redisChannel, count,
+                    message.length() > 200 ? message.substring(0, 200) + "…" : message);
+        }
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            return node != null && node.isObject() ? node : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode message, String field) {
+        JsonNode value = message.get(field);
+        return value == null || !value.isTextual() ? null : value.asText();
+    }
+
+    private static String info(String json) {
+        return json == null || json.equals("null") ? null : json;
+    }
+
+    // ---- rosters: read in order with the changes published on the channel
+
+    /**
+     * Runs a roster read for {@code redisChannel} on the delivery thread, holding back the roster
+     * changes that arrive meanwhile and handing them on after the answer, so the node sees the
+     * roster and then every later change, in order.
+     */
+    private <T> CompletionStage<T> readRoster(String redisChannel, java.util.function.Supplier<CompletionStage<List<Object>>> read,
+                                              Function<List<Object>, T> answer) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        delivery.execute(() -> {
+            rosterReads.merge(redisChannel, 1, Integer::sum);
+            read.get().whenCompleteAsync((reply, failure) -> {
+                try {
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                    } else {
+                        result.complete(answer.apply(reply));
+                    }
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                } finally {
+                    if (rosterReads.merge(redisChannel, -1, Integer::sum) <= 0) {
+                        rosterReads.remove(redisChannel);
+                        List<Runnable> changes = held.remove(redisChannel);
+                        if (changes != null) {
+                            changes.forEach(Runnable::run);
+                        }
+                    }
+                }
+            }, delivery);
+        });
+        return result;
+    }
+
+    /** A roster from a script's reply: seq, then user id and info pairs. */
+    private static Roster roster(List<Object> reply) {
+        long seq = ((Number) reply.get(0)).longValue();
+        List<Member> members = new ArrayList<>((reply.size() - 1) / 2);
+        for (int i = 1; i + 1 < reply.size(); i += 2) {
+            members.add(new Member(String.valueOf(reply.get(i)), info(String.valueOf(reply.get(i + 1)))));
+        }
+        return new Roster(List.copyOf(members), seq);
+    }
+
+    private static Map<String, ChannelCounts> channelCounts(List<Object> reply) {
+        Map<String, ChannelCounts> counts = new LinkedHashMap<>();
+        for (int i = 0; i + 2 < reply.size(); i += 3) {
+            counts.put(String.valueOf(reply.get(i)), new ChannelCounts(((Number) reply.get(i + 1)).intValue(),
+                    ((Number) reply.get(i + 2)).intValue()));
+        }
+        return counts;
+    }
+
+    // ---- heartbeat, node failure and recovery
+
+    private CompletionStage<Void> heartbeat() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            done.complete(null);
+            return done;
+        }
+        Scripts.BEAT.<List<Object>>run(redis, ScriptOutputType.MULTI, prefix, nodeId, Long.toString(nodeTimeout.toMillis()))
+                .whenCompleteAsync((reply, failure) -> {
+                    try {
+                        if (failure != null) {
+                            wentAway(failure);
+                        } else {
+                            boolean known = ((Number) reply.get(0)).longValue() == 1;
+                            webhooks(reply, 1);
+                            if (away || !known && beat != null) {
+                                restore(known);
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warn("Cluster heartbeat of node {} failed", nodeId, e);
+                    } finally {
+                        done.complete(null);
+                    }
+                }, delivery);
+        return done;
+    }
+
+    private void wentAway(Throwable failure) {
+        if (!away) {
+            away = true;
+            awaySinceMillis = System.currentTimeMillis();
+            lostBeforeAway = lost.get();
+            LOG.warn("Redis at {} is unreachable ({}): local delivery goes on; messages to other nodes are dropped"
+                    + " and counted until it is back", where, rootMessage(failure));
+        }
+    }
+
+    /**
+     * Announces this node's whole state again and re-reads the rosters it serves, after Redis was
+     * away ({@code known}: it kept the cluster's state, so what changed meanwhile gets its
+     * webhooks) or came back empty (rebuilt quietly).
+     */
+    private void restore(boolean known) {
+        for (ClusterNode.AppState app : node.state()) {
+            ObjectNode state = JSON.createObjectNode().put("a", app.appId()).put("n", app.connections());
+            ObjectNode counts = state.putObject("c");
+            app.subscriptions().forEach(counts::put);
+            ObjectNode presence = state.putObject("p");
+            app.presence().forEach((channel, members) -> {
+                ArrayNode list = presence.putArray(channel);
+                members.forEach(m -> list.addArray().add(m.userId()).add(m.infoJson() == null ? "null" : m.infoJson()));
+            });
+            Scripts.RESTORE.<List<Object>>run(redis, ScriptOutputType.MULTI, prefix, nodeId, state.toString())
+                    .whenCompleteAsync((reply, failure) -> {
+                        if (failure != null) {
+                            LOG.debug("restore of app {} failed; the next heartbeat tries again", app.appId(), failure);
+                            away = true;
+                        } else if (known) {
+                            webhooks(reply, 0);
+                        }
+                    }, delivery);
+        }
+        synchronized (subscribing) {
+            if (!watched.isEmpty()) {
+                pubsub.async().subscribe(watched.keySet().toArray(String[]::new));
+            }
+        }
+        watched.forEach((redisChannel, target) -> {
+            if (ChannelType.of(target.channel()) == ChannelType.PRESENCE) {
+                roster(target.appId(), target.channel()).thenAccept(r -> node.rosterReset(target.appId(), target.channel(), r));
+            }
+        });
+        if (away) {
+            LOG.info("Redis at {} is back after {} ms ({}): {} messages to other nodes were lost; this node announced its state again",
+                    where, System.currentTimeMillis() - awaySinceMillis, known ? "with the cluster's state" : "empty",
+                    lost.get() - lostBeforeAway);
+        } else {
+            LOG.info("Redis at {} lost this node's state (restarted empty, or the node was away longer than {} ms);"
+                    + " announced it again", where, nodeTimeout.toMillis());
+        }
+        away = false;
+    }
+
+    /** Hands the webhooks in a script's reply, from {@code start}, to the node: app, name, channel, user quads. */
+    private void webhooks(List<Object> reply, int start) {
+        for (int i = start; i + 3 < reply.size(); i += 4) {
+            String user = String.valueOf(reply.get(i + 3));
+            node.webhook(String.valueOf(reply.get(i)), String.valueOf(reply.get(i + 1)), String.valueOf(reply.get(i + 2)),
+                    user.isEmpty() ? null : user);
+        }
+    }
+
+    // ---- helpers
+
+    private String eventsChannel(String appId, String channel) {
+        return prefix + appId + ":e:" + channel;
+    }
+
+    private <T, R> CompletionStage<R> onDelivery(CompletionStage<T> stage, Function<T, R> answer) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        stage.whenCompleteAsync((value, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                try {
+                    result.complete(answer.apply(value));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            }
+        }, delivery);
+        return result;
+    }
+
+    private static <T> void complete(CompletableFuture<T> future, T value, Throwable failure) {
+        if (failure != null) {
+            future.completeExceptionally(failure);
+        } else {
+            future.complete(value);
+        }
+    }
+
+    /** Configures a {@link RedisBus}. */
+    public static final class Builder {
+        private final String url;
+        private String prefix = "broadcast:";
+        private Duration nodeTimeout = Duration.ofSeconds(10);
+        private Duration commandTimeout = Duration.ofSeconds(2);
+        private int maxPending = 65_536;
+
+        private Builder(String url) {
+            this.url = Objects.requireNonNull(url, "url");
+        }
+
+        /**
+         * What every key and Redis channel of this deployment starts with, so that several
+         * deployments share one Redis; {@code broadcast:} by default. Every node of a cluster
+         * needs the same.
+         */
+        public Builder prefix(String prefix) {
+            if (prefix == null || prefix.isEmpty() || prefix.length() > 100 || prefix.chars().anyMatch(c -> c <= ' ')) {
+                throw new IllegalArgumentException("Redis prefix must be 1 to 100 characters without spaces or control"
+                        + " characters, got " + (prefix == null ? "null" : "'" + prefix + "'"));
+            }
+            this.prefix = prefix;
+            return this;
+        }
+
+        /**
+         * How long a node may stay silent before the others treat it as dead and withdraw its
+         * members and subscriptions; it refreshes its entry five times as often. 10 s by default.
+         */
+        public Builder nodeTimeout(Duration timeout) {
+            if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("node timeout must be between 1 s and 10 min, got " + timeout);
+            }
+            this.nodeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Connects, checking the URL, the credentials and that Redis answers.
+         *
+         * @throws IllegalArgumentException if the URL is not a Redis URL
+         * @throws IllegalStateException if Redis cannot be reached or refuses the credentials
+         */
+        public RedisBus connect() {
+            return new RedisBus(this, parse(url));
+        }
+
+        static RedisURI parse(String url) {
+            String scheme = url.contains("://") ? url.substring(0, url.indexOf("://")) : "";
+            if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+                throw new IllegalArgumentException("Redis URL must look like redis://[user:password@]host[:port][/db]"
+                        + " or rediss://… for TLS, got '" + masked(url) + "'");
+            }
+            try {
+                RedisURI uri = RedisURI.create(url);
+                if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                    throw new IllegalArgumentException("no host");
+                }
+                return uri;
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("Redis URL '" + masked(url) + "' is not valid: " + rootMessage(e)
+                        + " (expected redis://[user:password@]host[:port][/db])", e);
+            }
+        }
+
+        /** {@code url} with any password replaced by {@code ***}, for messages. */
+        static String masked(String url) {
+            int at = url.lastIndexOf('@');
+            int start = url.indexOf("://");
+            if (at < 0 || start < 0 || at < start) {
+                return url;
+            }
+            String credentials = url.substring(start + 3, at);
+            int colon = credentials.indexOf(':');
+            return url.substring(0, start + 3) + (colon < 0 ? "***" : credentials.substring(0, colon) + ":***") + url.substring(at);
+        }
+    }
+}
