@@ -129,6 +129,11 @@ public final class BroadcastHub implements AutoCloseable {
         return runtime;
     }
 
+    /** The cluster bus this hub is a node of, if any. */
+    public Optional<ClusterBus> cluster() {
+        return Optional.ofNullable(engine.cluster());
+    }
+
     /** The apps this hub hosts. */
     public List<App> apps() {
         return engine.apps();

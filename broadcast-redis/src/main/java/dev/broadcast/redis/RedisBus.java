@@ -100,10 +100,10 @@ public final class RedisBus implements ClusterBus {
     private final AtomicLong malformed = new AtomicLong();
     private volatile ClusterNode node;
     private volatile ScheduledFuture<?> beat;
-    /** Delivery thread only: whether Redis has failed since the last good heartbeat, and since when. */
-    private boolean away;
-    private long awaySinceMillis;
-    private long lostBeforeAway;
+    /** Whether Redis has failed since the last good heartbeat, since when, and what was lost before. */
+    private final java.util.concurrent.atomic.AtomicBoolean away = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile long awaySinceMillis;
+    private volatile long lostBeforeAway;
     private volatile boolean closed;
 
     private record Target(String appId, String channel) {
@@ -160,6 +160,8 @@ public final class RedisBus implements ClusterBus {
     /**
      * Configures a bus for the Redis at {@code url}: {@code redis://[user:password@]host[:port][/db]},
      * or {@code rediss://…} for TLS.
+     *
+     * @throws IllegalArgumentException if {@code url} is not such a URL (the message masks any password)
      */
     public static Builder builder(String url) {
         return new Builder(url);
@@ -211,6 +213,10 @@ public final class RedisBus implements ClusterBus {
 
     @Override
     public void publish(Event event) {
+        if (closed) {
+            lost.incrementAndGet();
+            return;
+        }
         String channel = eventsChannel(event.appId(), event.channel());
         ObjectNode message = JSON.createObjectNode().put("t", "e").put("n", nodeId).put("e", event.event()).put("d", event.data());
         if (event.exceptSocketId() != null) {
@@ -233,13 +239,16 @@ public final class RedisBus implements ClusterBus {
         }
         sent.whenComplete((ignored, failure) -> {
             if (failure != null) {
-                lost.incrementAndGet();
+                lost(failure);
             }
         });
     }
 
     @Override
     public CompletionStage<Void> watch(String appId, String channel) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the cluster bus is closed"));
+        }
         String redisChannel = eventsChannel(appId, channel);
         synchronized (subscribing) {
             watched.put(redisChannel, new Target(appId, channel));
@@ -262,6 +271,9 @@ public final class RedisBus implements ClusterBus {
 
     @Override
     public void unwatch(String appId, String channel) {
+        if (closed) {
+            return;
+        }
         String redisChannel = eventsChannel(appId, channel);
         synchronized (subscribing) {
             if (node.serves(appId, channel)) {
@@ -275,6 +287,9 @@ public final class RedisBus implements ClusterBus {
 
     @Override
     public CompletionStage<Occupancy> subscriptions(String appId, String channel, int delta) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the cluster bus is closed"));
+        }
         return onDelivery(Scripts.COUNT.<String>run(redis, ScriptOutputType.VALUE, prefix, nodeId, appId, channel,
                 Integer.toString(delta)), result -> switch (result == null ? "" : result) {
                     case "o" -> Occupancy.OCCUPIED;
@@ -285,10 +300,13 @@ public final class RedisBus implements ClusterBus {
 
     @Override
     public void connections(String appId, int delta) {
+        if (closed) {
+            return;
+        }
         Scripts.CONNECTIONS.run(redis, ScriptOutputType.INTEGER, prefix, nodeId, appId, Integer.toString(delta))
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
-                        lost.incrementAndGet();
+                        lost(failure);
                     }
                 });
     }
@@ -310,14 +328,14 @@ public final class RedisBus implements ClusterBus {
     @Override
     public CompletionStage<Boolean> leave(String appId, String channel, String userId) {
         CompletableFuture<Boolean> result = new CompletableFuture<>();
-        delivery.execute(() -> {
+        onDeliveryThread(() -> {
             if (node.holds(appId, channel, userId)) {
                 result.complete(false); // back again meanwhile: the join that follows keeps it
                 return;
             }
             Scripts.LEAVE.<Long>run(redis, ScriptOutputType.INTEGER, prefix, nodeId, appId, channel, userId)
                     .whenCompleteAsync((removed, failure) -> complete(result, removed != null && removed == 1, failure), delivery);
-        });
+        }, result);
         return result;
     }
 
@@ -330,6 +348,9 @@ public final class RedisBus implements ClusterBus {
 
     @Override
     public CompletionStage<Optional<Cached>> cached(String appId, String channel) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the cluster bus is closed"));
+        }
         return onDelivery(redis.get(prefix + appId + ":cache:" + channel), json -> {
             if (json == null) {
                 return Optional.empty();
@@ -341,33 +362,48 @@ public final class RedisBus implements ClusterBus {
 
     @Override
     public void terminate(String appId, String userId) {
+        if (closed) {
+            return;
+        }
         String message = JSON.createObjectNode().put("t", "x").put("n", nodeId).put("a", appId).put("u", userId).toString();
         redis.publish(controlChannel, message).whenComplete((ignored, failure) -> {
             if (failure != null) {
-                lost.incrementAndGet();
+                lost(failure);
             }
         });
     }
 
     @Override
     public CompletionStage<Map<String, ChannelCounts>> channels(String appId, String prefixFilter) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the cluster bus is closed"));
+        }
         return Scripts.CHANNELS.<List<Object>>run(redis, ScriptOutputType.MULTI, prefix, nodeId, appId, prefixFilter, "")
                 .thenApply(RedisBus::channelCounts);
     }
 
     @Override
     public CompletionStage<ChannelCounts> channel(String appId, String channel) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the cluster bus is closed"));
+        }
         return Scripts.CHANNELS.<List<Object>>run(redis, ScriptOutputType.MULTI, prefix, nodeId, appId, "", channel)
                 .thenApply(reply -> channelCounts(reply).getOrDefault(channel, new ChannelCounts(0, 0)));
     }
 
     @Override
     public CompletionStage<List<String>> users(String appId, String channel) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the cluster bus is closed"));
+        }
         return redis.zrange(prefix + appId + ":po:" + channel, 0, -1);
     }
 
     @Override
     public CompletionStage<Integer> connectionCount(String appId) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the cluster bus is closed"));
+        }
         return redis.hvals(prefix + appId + ":conns").thenApply(counts -> {
             int total = 0;
             for (String n : counts) {
@@ -419,6 +455,18 @@ public final class RedisBus implements ClusterBus {
             LOG.debug("Lettuce shutdown", e);
         }
         resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Stops this node's part in the cluster at once, as a crash would: no withdrawal, no goodbye.
+     * For tests of what the other nodes do about a node that died.
+     */
+    void crash() {
+        closed = true;
+        if (beat != null) {
+            beat.cancel(false);
+        }
+        shutDown();
     }
 
     /** Messages this node could not send to the cluster (Redis unreachable or too slow), since start. */
@@ -517,7 +565,7 @@ public final class RedisBus implements ClusterBus {
     private <T> CompletionStage<T> readRoster(String redisChannel, java.util.function.Supplier<CompletionStage<List<Object>>> read,
                                               Function<List<Object>, T> answer) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        delivery.execute(() -> {
+        onDeliveryThread(() -> {
             rosterReads.merge(redisChannel, 1, Integer::sum);
             read.get().whenCompleteAsync((reply, failure) -> {
                 try {
@@ -538,7 +586,7 @@ public final class RedisBus implements ClusterBus {
                     }
                 }
             }, delivery);
-        });
+        }, result);
         return result;
     }
 
@@ -577,7 +625,7 @@ public final class RedisBus implements ClusterBus {
                         } else {
                             boolean known = ((Number) reply.get(0)).longValue() == 1;
                             webhooks(reply, 1);
-                            if (away || !known && beat != null) {
+                            if (away.get() || !known && beat != null) {
                                 restore(known);
                             }
                         }
@@ -590,11 +638,16 @@ public final class RedisBus implements ClusterBus {
         return done;
     }
 
+    /** Counts a message that could not reach the cluster; the first of an outage is logged. */
+    private void lost(Throwable failure) {
+        lost.incrementAndGet();
+        wentAway(failure);
+    }
+
     private void wentAway(Throwable failure) {
-        if (!away) {
-            away = true;
+        if (away.compareAndSet(false, true)) {
             awaySinceMillis = System.currentTimeMillis();
-            lostBeforeAway = lost.get();
+            lostBeforeAway = lost.get() - 1;
             LOG.warn("Redis at {} is unreachable ({}): local delivery goes on; messages to other nodes are dropped"
                     + " and counted until it is back", where, rootMessage(failure));
         }
@@ -619,7 +672,7 @@ public final class RedisBus implements ClusterBus {
                     .whenCompleteAsync((reply, failure) -> {
                         if (failure != null) {
                             LOG.debug("restore of app {} failed; the next heartbeat tries again", app.appId(), failure);
-                            away = true;
+                            wentAway(failure);
                         } else if (known) {
                             webhooks(reply, 0);
                         }
@@ -635,15 +688,14 @@ public final class RedisBus implements ClusterBus {
                 roster(target.appId(), target.channel()).thenAccept(r -> node.rosterReset(target.appId(), target.channel(), r));
             }
         });
-        if (away) {
-            LOG.info("Redis at {} is back after {} ms ({}): {} messages to other nodes were lost; this node announced its state again",
-                    where, System.currentTimeMillis() - awaySinceMillis, known ? "with the cluster's state" : "empty",
-                    lost.get() - lostBeforeAway);
+        if (away.getAndSet(false)) {
+            LOG.warn("Redis at {} is back after {} ms ({}): {} messages to other nodes were lost meanwhile;"
+                    + " this node announced its state again", where, System.currentTimeMillis() - awaySinceMillis,
+                    known ? "with the cluster's state" : "empty", lost.get() - lostBeforeAway);
         } else {
-            LOG.info("Redis at {} lost this node's state (restarted empty, or the node was away longer than {} ms);"
+            LOG.warn("Redis at {} lost this node's state (restarted empty, or the node was away longer than {} ms);"
                     + " announced it again", where, nodeTimeout.toMillis());
         }
-        away = false;
     }
 
     /** Hands the webhooks in a script's reply, from {@code start}, to the node: app, name, channel, user quads. */
@@ -656,6 +708,19 @@ public final class RedisBus implements ClusterBus {
     }
 
     // ---- helpers
+
+    /** Runs {@code task} on the delivery thread; once the bus is closed, fails {@code stage} instead. */
+    private void onDeliveryThread(Runnable task, CompletableFuture<?> stage) {
+        if (closed) {
+            stage.completeExceptionally(new IllegalStateException("the cluster bus is closed"));
+            return;
+        }
+        try {
+            delivery.execute(task);
+        } catch (RejectedExecutionException e) {
+            stage.completeExceptionally(new IllegalStateException("the cluster bus is closed", e));
+        }
+    }
 
     private String eventsChannel(String appId, String channel) {
         return prefix + appId + ":e:" + channel;
@@ -695,6 +760,7 @@ public final class RedisBus implements ClusterBus {
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
+            parse(url);
         }
 
         /**
@@ -740,11 +806,14 @@ public final class RedisBus implements ClusterBus {
                         + " or rediss://… for TLS, got '" + masked(url) + "'");
             }
             try {
-                RedisURI uri = RedisURI.create(url);
-                if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                    throw new IllegalArgumentException("no host");
+                java.net.URI plain = new java.net.URI(url);
+                if (plain.getHost() == null || plain.getHost().isEmpty()) {
+                    throw new IllegalArgumentException("no host, or a port that is not a number");
                 }
-                return uri;
+                return RedisURI.create(url);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("Redis URL '" + masked(url) + "' is not valid: " + e.getReason()
+                        + " (expected redis://[user:password@]host[:port][/db])", e);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("Redis URL '" + masked(url) + "' is not valid: " + rootMessage(e)
                         + " (expected redis://[user:password@]host[:port][/db])", e);

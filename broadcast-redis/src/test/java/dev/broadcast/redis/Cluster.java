@@ -32,8 +32,15 @@ final class Cluster implements AutoCloseable {
         this.redis = redis;
     }
 
-    static App app(Limits limits) {
-        return App.builder(ID, KEY, SECRET).clientEvents(true).limits(limits).build();
+    /** Where the nodes' app posts its webhooks; null for none. */
+    java.net.URI webhooks;
+
+    App app(Limits limits) {
+        App.Builder app = App.builder(ID, KEY, SECRET).clientEvents(true).limits(limits);
+        if (webhooks != null) {
+            app.webhook(webhooks);
+        }
+        return app.build();
     }
 
     BroadcastHub node() {
@@ -42,7 +49,8 @@ final class Cluster implements AutoCloseable {
 
     BroadcastHub node(Limits limits, UnaryOperator<RedisBus.Builder> bus) {
         RedisBus redisBus = bus.apply(RedisBus.builder(redis.url()).prefix("test:")).connect();
-        BroadcastHub hub = BroadcastHub.builder().app(app(limits)).cluster(redisBus).build();
+        BroadcastHub hub = BroadcastHub.builder().app(app(limits)).cluster(redisBus)
+                .webhookRetries(Duration.ofMillis(100), 2).build();
         nodes.add(hub);
         buses.add(redisBus);
         return hub;

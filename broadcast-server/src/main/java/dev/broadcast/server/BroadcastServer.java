@@ -1,6 +1,7 @@
 package dev.broadcast.server;
 
 import dev.broadcast.core.BroadcastHub;
+import dev.broadcast.redis.RedisBus;
 import dev.broadcast.core.config.App;
 import dev.broadcast.jakarta.PusherEndpoint;
 import java.io.IOException;
@@ -29,10 +30,19 @@ public final class BroadcastServer implements AutoCloseable {
      * Starts listening; returns once {@code /up} answers.
      *
      * @throws IOException if the port cannot be bound
+     * @throws IllegalStateException if {@code --redis-url} was given and that Redis cannot be used
+     *         (unreachable, credentials refused); the message names the option
      */
     public static BroadcastServer start(ServerOptions options) throws IOException {
         BroadcastHub.Builder builder = BroadcastHub.builder();
         options.apps().forEach(builder::app);
+        if (options.redisUrl() != null) {
+            try {
+                builder.cluster(RedisBus.builder(options.redisUrl()).prefix(options.redisPrefix()).connect());
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new IllegalStateException("--redis-url: " + e.getMessage(), e);
+            }
+        }
         BroadcastHub hub = builder.build();
         try {
             return new BroadcastServer(hub, switch (options.transport()) {
@@ -96,6 +106,10 @@ public final class BroadcastServer implements AutoCloseable {
             System.err.println("broadcast-server: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
             System.exit(1);
             return;
+        } catch (IllegalStateException e) {
+            System.err.println("broadcast-server: " + e.getMessage());
+            System.exit(1);
+            return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -108,6 +122,9 @@ public final class BroadcastServer implements AutoCloseable {
             System.out.println("  app id=" + app.id() + " key=" + app.key() + " secret=" + app.secret()
                     + " client-events=" + app.clientEvents()
                     + " activity-timeout=" + app.activityTimeout().toSeconds() + "s");
+        }
+        if (options.redisUrl() != null) {
+            System.out.println("  cluster: " + server.hub().cluster().orElseThrow());
         }
         System.out.println("  WebSocket: ws://" + options.host() + ":" + server.port() + "/app/{key}"
                 + "   HTTP API: /apps/{id}/...   health: /up");

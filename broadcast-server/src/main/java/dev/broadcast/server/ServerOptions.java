@@ -3,6 +3,7 @@ package dev.broadcast.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.broadcast.core.config.App;
+import dev.broadcast.redis.RedisBus;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -25,8 +26,11 @@ import java.util.Map;
  * @param help  whether {@code --help} was asked for
  * @param transport what serves the connections
  * @param ioThreads event loops of the Netty transport
+ * @param redisUrl  the Redis that joins this server to a cluster of servers, or null for a single node
+ * @param redisPrefix what this deployment's Redis keys and channels start with
  */
-public record ServerOptions(String host, int port, List<App> apps, boolean help, TransportKind transport, int ioThreads) {
+public record ServerOptions(String host, int port, List<App> apps, boolean help, TransportKind transport, int ioThreads,
+                            String redisUrl, String redisPrefix) {
 
     /** What serves the connections. */
     public enum TransportKind {
@@ -38,7 +42,15 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
 
     /** Options on the default transport with one event loop. */
     public ServerOptions(String host, int port, List<App> apps, boolean help) {
-        this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads());
+        this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads(), null, DEFAULT_REDIS_PREFIX);
+    }
+
+    /** The Redis prefix unless {@code --redis-prefix} says otherwise. */
+    public static final String DEFAULT_REDIS_PREFIX = "broadcast:";
+
+    /** These options on a cluster of servers joined by the Redis at {@code url}, with {@code prefix}. */
+    public ServerOptions withRedis(String url, String prefix) {
+        return new ServerOptions(host, port, apps, help, transport, ioThreads, url, prefix);
     }
 
     /**
@@ -66,6 +78,9 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         FLAGS.put("transport", "netty|tyrus: the fast Netty transport or the Jakarta endpoint on Tyrus (default netty)");
         FLAGS.put("io-threads", "event loops of the netty transport (default 1)");
         FLAGS.put("config", "JSON file with several apps (see docs/server.md); replaces the app-* options");
+        FLAGS.put("redis-url", "redis://[user:password@]host[:port][/db] (or rediss:// for TLS): run as one node"
+                + " of a cluster of servers sharing that Redis (docs/cluster.md) (default none: a single node)");
+        FLAGS.put("redis-prefix", "what this deployment's Redis keys and channels start with (default broadcast:)");
     }
 
     /** The text {@code --help} prints. */
@@ -128,7 +143,20 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         List<App> apps = file != null ? appsFromFile(file) : List.of(app(values));
         int ioThreads = values.containsKey("io-threads") ? integer("io-threads", values.get("io-threads"), 1, 1024)
                 : defaultIoThreads();
-        return new ServerOptions(host, port, apps, false, transport(values.getOrDefault("transport", "netty")), ioThreads);
+        String redisUrl = values.get("redis-url");
+        String redisPrefix = values.getOrDefault("redis-prefix", DEFAULT_REDIS_PREFIX);
+        if (redisUrl != null) {
+            try {
+                RedisBus.builder(redisUrl).prefix(redisPrefix);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException((e.getMessage().startsWith("Redis prefix") ? "--redis-prefix: " : "--redis-url: ")
+                        + e.getMessage(), e);
+            }
+        } else if (values.containsKey("redis-prefix")) {
+            throw new IllegalArgumentException("--redis-prefix needs --redis-url");
+        }
+        return new ServerOptions(host, port, apps, false, transport(values.getOrDefault("transport", "netty")), ioThreads,
+                redisUrl, redisPrefix);
     }
 
     private static TransportKind transport(String value) {

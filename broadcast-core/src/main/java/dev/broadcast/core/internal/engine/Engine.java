@@ -229,6 +229,11 @@ public final class Engine implements ClusterNode {
         }
     }
 
+    /** The cluster bus, or null on a single node. */
+    public ClusterBus cluster() {
+        return bus;
+    }
+
     public Webhooks webhooks() {
         return webhooks;
     }

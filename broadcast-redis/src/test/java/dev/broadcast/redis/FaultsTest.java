@@ -1,0 +1,202 @@
+package dev.broadcast.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.broadcast.core.BroadcastHub;
+import dev.broadcast.core.config.Limits;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the cluster does when a node or Redis fails, and with bad settings; each test on its own Redis. */
+class FaultsTest {
+
+    RedisProcess redis;
+    Cluster cluster;
+
+    @BeforeEach
+    void start() throws Exception {
+        redis = RedisProcess.start();
+        cluster = new Cluster(redis);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        cluster.close();
+        redis.close();
+    }
+
+    static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + " not within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void webhooksAreSentOncePerClusterForEachTransition() throws Exception {
+        try (Webhooks hooks = new Webhooks()) {
+            cluster.webhooks = hooks.url();
+            BroadcastHub a = cluster.node();
+            BroadcastHub b = cluster.node();
+            String channel = "presence-hooks";
+            Recorder aliceA = Recorder.connect(a, Cluster.KEY);
+            Cluster.joinPresence(aliceA, channel, "alice");
+            aliceA.await("pusher_internal:subscription_succeeded", channel);
+            Recorder aliceB = Recorder.connect(b, Cluster.KEY);
+            Cluster.joinPresence(aliceB, channel, "alice");
+            aliceB.await("pusher_internal:subscription_succeeded", channel);
+            Recorder bob = Recorder.connect(b, Cluster.KEY);
+            Cluster.joinPresence(bob, channel, "bob");
+            bob.await("pusher_internal:subscription_succeeded", channel);
+            bob.send("{\"event\":\"client-wave\",\"channel\":\"" + channel + "\",\"data\":{}}");
+            aliceA.await("client-wave", channel);
+            await(() -> hooks.names().size() >= 4, Duration.ofSeconds(5), "first four webhooks");
+
+            aliceA.connection.closed();
+            bob.connection.closed();
+            aliceB.connection.closed();
+            await(() -> hooks.names().size() >= 7, Duration.ofSeconds(5), "seven webhooks");
+            Thread.sleep(500);
+            List<String> names = hooks.names();
+            assertEquals(1, names.stream().filter(n -> n.equals("channel_occupied presence-hooks")).count(), names::toString);
+            assertEquals(1, names.stream().filter(n -> n.equals("member_added presence-hooks alice")).count(), names::toString);
+            assertEquals(1, names.stream().filter(n -> n.equals("member_added presence-hooks bob")).count(), names::toString);
+            assertEquals(1, names.stream().filter(n -> n.equals("client_event presence-hooks bob")).count(), names::toString);
+            assertEquals(1, names.stream().filter(n -> n.equals("member_removed presence-hooks bob")).count(), names::toString);
+            assertEquals(1, names.stream().filter(n -> n.equals("member_removed presence-hooks alice")).count(), names::toString);
+            assertEquals(1, names.stream().filter(n -> n.equals("channel_vacated presence-hooks")).count(), names::toString);
+            assertEquals(7, names.size(), names::toString);
+        }
+    }
+
+    @Test
+    void theMembersOfANodeThatDiedAreRemovedByTheOthers() throws Exception {
+        try (Webhooks hooks = new Webhooks()) {
+            cluster.webhooks = hooks.url();
+            BroadcastHub a = cluster.node(Limits.DEFAULTS, bus -> bus.nodeTimeout(Duration.ofSeconds(2)));
+            BroadcastHub b = cluster.node(Limits.DEFAULTS, bus -> bus.nodeTimeout(Duration.ofSeconds(2)));
+            String channel = "presence-ghosts";
+            Recorder alice = Recorder.connect(a, Cluster.KEY);
+            Cluster.joinPresence(alice, channel, "alice");
+            alice.await("pusher_internal:subscription_succeeded", channel);
+            Recorder bob = Recorder.connect(b, Cluster.KEY);
+            Cluster.joinPresence(bob, channel, "bob");
+            bob.await("pusher_internal:subscription_succeeded", channel);
+            alice.await("pusher_internal:member_added", channel);
+
+            long crashed = System.nanoTime();
+            cluster.buses.get(1).crash();
+            JsonNode removed = alice.await(f -> f.path("event").asText().equals("pusher_internal:member_removed"), Duration.ofSeconds(10));
+            long millis = (System.nanoTime() - crashed) / 1_000_000;
+            System.out.println("member of the dead node removed after " + millis + " ms (node timeout 2 s)");
+            assertEquals("bob", Recorder.data(removed).path("user_id").asText());
+            await(() -> hooks.names().contains("member_removed presence-ghosts bob"), Duration.ofSeconds(5), "member_removed webhook");
+            assertEquals("{\"users\":[{\"id\":\"alice\"}]}",
+                    Cluster.api(a, "GET", "/apps/1/channels/" + channel + "/users", java.util.Map.of(), null).body());
+            assertEquals("{\"connections\":1}", Cluster.api(a, "GET", "/apps/1/connections", java.util.Map.of(), null).body());
+        }
+    }
+
+    @Test
+    void redisKilledAndRestartedEmptyLocalDeliveryGoesOnAndTheClusterHealsByItself() throws Exception {
+        BroadcastHub a = cluster.node();
+        BroadcastHub b = cluster.node();
+        Recorder onA = Recorder.connect(a, Cluster.KEY);
+        onA.subscribe("news");
+        onA.await("pusher_internal:subscription_succeeded", "news");
+        Recorder onB = Recorder.connect(b, Cluster.KEY);
+        onB.subscribe("news");
+        onB.await("pusher_internal:subscription_succeeded", "news");
+        String channel = "presence-room";
+        Recorder alice = Recorder.connect(a, Cluster.KEY);
+        Cluster.joinPresence(alice, channel, "alice");
+        alice.await("pusher_internal:subscription_succeeded", channel);
+        Recorder bob = Recorder.connect(b, Cluster.KEY);
+        Cluster.joinPresence(bob, channel, "bob");
+        bob.await("pusher_internal:subscription_succeeded", channel);
+
+        redis.kill();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, Cluster.trigger(a, "news", "while-down", "d" + i, null).status(), "publishers are not blocked");
+        }
+        onA.await(f -> f.path("data").asText().equals("d4"));
+        assertEquals(5, onA.all("while-down").size(), "local delivery went on");
+        assertEquals(-1, onA.closeCode());
+
+        long restarted = System.nanoTime();
+        redis.restart();
+        // cross-node delivery back
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int n = 0;
+        while (onB.all("after").isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "cross-node delivery back within 10 s");
+            Cluster.trigger(a, "news", "after", "a" + n++, null);
+            Thread.sleep(100);
+        }
+        System.out.println("cross-node delivery back " + (System.nanoTime() - restarted) / 1_000_000 + " ms after Redis restarted empty");
+        assertTrue(cluster.buses.get(0).lostMessages() >= 5, "the loss was counted: " + cluster.buses.get(0).lostMessages());
+        // the roster is back: a newcomer on node A sees bob of node B
+        await(() -> Cluster.api(a, "GET", "/apps/1/channels/" + channel + "/users", java.util.Map.of(), null).body()
+                .equals("{\"users\":[{\"id\":\"alice\"},{\"id\":\"bob\"}]}"), Duration.ofSeconds(10), "roster restored");
+        System.out.println("roster restored " + (System.nanoTime() - restarted) / 1_000_000 + " ms after Redis restarted empty");
+        Recorder carol = Recorder.connect(a, Cluster.KEY);
+        Cluster.joinPresence(carol, channel, "carol");
+        JsonNode carolIn = carol.await("pusher_internal:subscription_succeeded", channel);
+        assertEquals(3, Recorder.data(carolIn).path("presence").path("count").asInt(), carolIn.toString());
+        JsonNode added = bob.await("pusher_internal:member_added", channel);
+        assertEquals("carol", Recorder.data(added).path("user_id").asText());
+        Thread.sleep(300);
+        assertEquals(1, bob.all("pusher_internal:member_added").size(), "no member re-announced to clients");
+    }
+
+    @Test
+    void aMessageANodeCannotReadIsDroppedCountedAndTheNodeGoesOn() throws Exception {
+        BroadcastHub a = cluster.node();
+        Recorder client = Recorder.connect(a, Cluster.KEY);
+        client.subscribe("news");
+        client.await("pusher_internal:subscription_succeeded", "news");
+        redis.call(r -> r.publish("test:1:e:news", "not json"));
+        redis.call(r -> r.publish("test:1:e:news", "{\"t\":\"e\",\"e\":5}"));
+        redis.call(r -> r.publish("test:ctl", "[]"));
+        redis.call(r -> r.publish("test:1:e:news", "{\"t\":\"e\",\"n\":\"elsewhere\",\"e\":\"ok\",\"d\":\"still\"}"));
+        client.await("ok", "news");
+        assertEquals(3, cluster.buses.get(0).malformedMessages());
+    }
+
+    @Test
+    void badSettingsStopTheStartWithAMessageNamingThem() throws Exception {
+        IllegalArgumentException scheme = assertThrows(IllegalArgumentException.class,
+                () -> RedisBus.connect("http://user:hunter2@localhost:6379"));
+        assertEquals("Redis URL must look like redis://[user:password@]host[:port][/db] or rediss://… for TLS,"
+                + " got 'http://user:***@localhost:6379'", scheme.getMessage());
+        IllegalArgumentException port = assertThrows(IllegalArgumentException.class, () -> RedisBus.connect("redis://localhost:notaport"));
+        assertTrue(port.getMessage().startsWith("Redis URL 'redis://localhost:notaport' is not valid"), port.getMessage());
+        IllegalStateException unreachable = assertThrows(IllegalStateException.class,
+                () -> RedisBus.connect("redis://127.0.0.1:" + RedisProcess.freePort()));
+        assertTrue(unreachable.getMessage().startsWith("Cannot connect to Redis at 127.0.0.1:"), unreachable.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RedisBus.builder("redis://x").prefix("has space"));
+    }
+
+    @Test
+    void aRedisThatRefusesTheCredentialsStopsTheStart() throws Exception {
+        try (RedisProcess locked = RedisProcess.start("--requirepass", "right")) {
+            IllegalStateException none = assertThrows(IllegalStateException.class, () -> RedisBus.connect(locked.url()));
+            assertTrue(none.getMessage().contains("refused authentication"), none.getMessage());
+            IllegalStateException wrong = assertThrows(IllegalStateException.class,
+                    () -> RedisBus.connect("redis://:wrong@127.0.0.1:" + locked.port()));
+            assertTrue(wrong.getMessage().contains("refused authentication"), wrong.getMessage());
+            assertTrue(!wrong.getMessage().contains("wrong"), "the password is not repeated: " + wrong.getMessage());
+            RedisBus.connect("redis://:right@127.0.0.1:" + locked.port()).close();
+        }
+    }
+}
