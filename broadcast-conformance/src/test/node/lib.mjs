@@ -13,6 +13,9 @@
 //                                       the others of the X-Socket-ID it is sent
 //   ENCRYPTION_MASTER_KEY_BASE64        (auth scenarios) the master key the auth endpoint derives
 //                                       shared_secret from
+//   TARGET_PORTS                        (cluster scenarios) the port of every node, comma separated
+//   WEBHOOK_LOG                         (cluster scenarios) a URL answering GET with every webhook
+//                                       event the nodes posted so far, as a JSON array
 //   SCENARIO_TIMEOUT_MS                 hard timeout of the whole script (default 20000)
 import assert from 'node:assert/strict';
 import PusherJs from 'pusher-js';
@@ -38,6 +41,19 @@ export const target = {
 };
 
 export { assert, PusherJs, Pusher, Echo };
+
+/** The nodes of a cluster under test (cluster scenarios): their ports, first is the target's. */
+export const nodes = (process.env.TARGET_PORTS ?? String(target.port)).split(',').map(Number);
+
+/** pusher-js options that connect to node {@code i} of the cluster. */
+export function onNode(i) {
+  return { wsHost: target.host, wsPort: nodes[i % nodes.length] };
+}
+
+/** The server SDK pointed at node {@code i} of the cluster. */
+export function sdkOn(i) {
+  return sdk({ port: String(nodes[i % nodes.length]) });
+}
 
 /** A channel or room name unique to this run, so scenarios never see each other's traffic. */
 export function unique(base) {

@@ -6,6 +6,7 @@ import dev.broadcast.Authorization;
 import dev.broadcast.ChannelRoutes;
 import dev.broadcast.core.AuthEndpoint;
 import dev.broadcast.core.BroadcastHub;
+import dev.broadcast.core.cluster.ClusterBus;
 import dev.broadcast.core.HubStats;
 import dev.broadcast.core.UserData;
 import dev.broadcast.core.config.App;
@@ -72,12 +73,20 @@ final class JettyTarget implements Target {
     private final int port;
 
     JettyTarget(int webhookPort) throws Exception {
-        hub = BroadcastHub.builder()
+        this(URI.create("http://127.0.0.1:" + webhookPort + "/hooks"), null);
+    }
+
+    /** A Jetty node of the cluster joined by {@code bus} (none when null), posting webhooks to {@code webhooks}. */
+    JettyTarget(URI webhooks, ClusterBus bus) throws Exception {
+        BroadcastHub.Builder builder = BroadcastHub.builder()
                 .app(App.builder(APP_ID, APP_KEY, APP_SECRET)
                         .clientEvents(true)
-                        .webhook(URI.create("http://127.0.0.1:" + webhookPort + "/hooks"))
-                        .build())
-                .build();
+                        .webhook(webhooks)
+                        .build());
+        if (bus != null) {
+            builder.cluster(bus);
+        }
+        hub = builder.build();
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");

@@ -11,12 +11,22 @@ final class StandaloneTarget implements Target {
 
     /** @param transport the server's {@code --transport}: {@code netty} or {@code tyrus} */
     StandaloneTarget(int webhookPort, String transport) {
-        this.name = "server-" + transport;
-        this.server = ServerProcess.start(name, List.of(
+        this("server-" + transport, List.of(
                 "--transport", transport,
                 "--client-events", "true",
                 "--webhook-url", "http://127.0.0.1:" + webhookPort + "/hooks"));
+    }
+
+    /** The jar started with {@code args} besides the host, port and app, its log named after {@code name}. */
+    StandaloneTarget(String name, List<String> args) {
+        this.name = name;
+        this.server = ServerProcess.start(name, args);
         this.api = new SignedApi(host(), server.port());
+    }
+
+    /** The child process, for tests that end it the hard way. */
+    ServerProcess process() {
+        return server;
     }
 
     @Override

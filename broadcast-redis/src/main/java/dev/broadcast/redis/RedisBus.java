@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How it works: a broadcast is one {@code PUBLISH} to a Redis channel per broadcast channel,
  * and a node subscribes only to the channels it has subscribers of, so a node never receives
- * what it does not serve. Channel counts, presence rosters, connection counts and cache channels'
+ * what it does not serve. Every node, the publishing one too, delivers what Redis relays, so all
+ * subscribers of a channel see its events in the one order Redis gave them. Channel counts, presence rosters, connection counts and cache channels'
  * last events are kept in Redis by Lua scripts, each atomic, so a cluster-wide transition (first
  * subscriber, a user's first connection, and back) is seen by exactly one node. Every node
  * refreshes a heartbeat entry; when a node's entry is older than the {@linkplain
@@ -214,7 +215,6 @@ public final class RedisBus implements ClusterBus {
     @Override
     public void publish(Event event) {
         if (closed) {
-            lost.incrementAndGet();
             return;
         }
         String channel = eventsChannel(event.appId(), event.channel());
@@ -240,6 +240,7 @@ public final class RedisBus implements ClusterBus {
         sent.whenComplete((ignored, failure) -> {
             if (failure != null) {
                 lost(failure);
+                node.deliver(event); // local delivery goes on
             }
         });
     }
@@ -506,7 +507,7 @@ public final class RedisBus implements ClusterBus {
             case "e" -> {
                 if (!m.path("e").isTextual() || !m.path("d").isTextual()) {
                     malformed(redisChannel, message);
-                } else if (!nodeId.equals(m.path("n").asText())) {
+                } else {
                     node.deliver(new Event(target.appId(), target.channel(), m.get("e").asText(), m.get("d").asText(),
                             text(m, "x"), text(m, "u"), m.path("c").asBoolean(false)));
                 }

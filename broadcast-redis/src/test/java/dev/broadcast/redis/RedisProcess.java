@@ -64,6 +64,9 @@ public final class RedisProcess implements AutoCloseable {
         command.addAll(extraArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile()).start();
+        Process started = process;
+        // should the test JVM end without close(), take the server with it
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "kill-redis-" + port));
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

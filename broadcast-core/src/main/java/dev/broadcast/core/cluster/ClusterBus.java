@@ -31,8 +31,11 @@ public interface ClusterBus extends AutoCloseable {
     String nodeId();
 
     /**
-     * Sends {@code event} to the other nodes serving its channel; keeps it as the channel's last
-     * event when it is a cache channel. Never blocks; what cannot be sent is counted and dropped.
+     * Delivers {@code event} to every node serving its channel, this one included, through
+     * {@link ClusterNode#deliver}, so that every subscriber anywhere sees a channel's events in
+     * the one order the cluster gave them; keeps it as the channel's last event when it is a
+     * cache channel. When the cluster cannot be reached, delivers it to this node alone at once
+     * (local delivery goes on) and counts it as lost for the others. Never blocks.
      */
     void publish(Event event);
 

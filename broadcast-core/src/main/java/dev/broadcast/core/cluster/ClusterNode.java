@@ -9,7 +9,7 @@ import java.util.Map;
  */
 public interface ClusterNode {
 
-    /** An event another node published, for this node's subscribers of its channel. */
+    /** An event published on any node (this one too), for this node's subscribers of its channel. */
     void deliver(ClusterBus.Event event);
 
     /**

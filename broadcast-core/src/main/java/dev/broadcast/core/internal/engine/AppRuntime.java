@@ -128,14 +128,16 @@ public final class AppRuntime implements TriggerTarget {
         ClientConnection except = exceptSocketId == null ? null : connections.get(exceptSocketId);
         int reached = 0;
         for (String channel : channelNames) {
+            if (bus != null) { // every node, this one too, delivers in the order the cluster gives
+                reached += channels.subscriptionCount(channel) - (except != null && except.isSubscribed(channel) ? 1 : 0);
+                bus.publish(new ClusterBus.Event(app.id(), channel, event, data, exceptSocketId, null, false));
+                continue;
+            }
             Frame frame = Frames.event(event, channel, data);
             if (ChannelNames.isCache(channel)) {
                 cache.put(channel, new CachedEvent(event, data, frame, clock.millis() + CACHE_TTL_MILLIS));
             }
             reached += channels.publish(channel, frame, except);
-            if (bus != null) {
-                bus.publish(new ClusterBus.Event(app.id(), channel, event, data, exceptSocketId, null, false));
-            }
         }
         return reached;
     }
@@ -148,7 +150,7 @@ public final class AppRuntime implements TriggerTarget {
         return event;
     }
 
-    /** An event another node published: encoded once here, sent to this node's subscribers. */
+    /** An event the cluster delivers (published on any node): encoded once here, sent to this node's subscribers. */
     void deliver(ClusterBus.Event event) {
         String channel = event.channel();
         Frame frame;

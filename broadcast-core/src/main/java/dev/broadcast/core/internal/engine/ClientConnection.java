@@ -201,6 +201,10 @@ public final class ClientConnection implements Connection {
         }
     }
 
+    boolean isSubscribed(String channel) {
+        return subscriptions.containsKey(channel);
+    }
+
     boolean isPresentAs(String user) {
         return subscriptions.containsValue(user);
     }
@@ -592,9 +596,10 @@ public final class ClientConnection implements Connection {
         String rawData = data == null ? "null" : Json.write(data);
         String member = subscriptions.get(channel);
         String presenceUser = type == ChannelType.PRESENCE && !member.isEmpty() ? member : null;
-        runtime.channels.publish(channel, Frames.clientEvent(event, channel, rawData, presenceUser), this);
-        if (runtime.bus != null) {
+        if (runtime.bus != null) { // delivered here too by the cluster, in its order
             runtime.bus.publish(new ClusterBus.Event(runtime.app.id(), channel, event, rawData, socketId, presenceUser, true));
+        } else {
+            runtime.channels.publish(channel, Frames.clientEvent(event, channel, rawData, presenceUser), this);
         }
         ObjectNode hook = webhookEvent("client_event", channel).put("event", event)
                 .put("data", data != null && data.isTextual() ? data.asText() : rawData)
