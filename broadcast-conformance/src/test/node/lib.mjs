@@ -42,6 +42,25 @@ export const target = {
 
 export { assert, PusherJs, Pusher, Echo };
 
+let stdinLines;
+/**
+ * Asks the JUnit side to do {@code action} (kill a node, restart Redis…): prints {@code @action}
+ * and resolves with the line it answers once done (see NodeRunner.runInteractive).
+ */
+export async function ask(action) {
+  if (!stdinLines) {
+    const readline = await import('node:readline');
+    stdinLines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  }
+  step(`waiting for the test to ${action}`);
+  console.log(`@${action}`);
+  const { value, done } = await stdinLines.next();
+  if (done) {
+    throw new Error(`stdin closed while waiting for ${action}`);
+  }
+  return value;
+}
+
 /** The nodes of a cluster under test (cluster scenarios): their ports, first is the target's. */
 export const nodes = (process.env.TARGET_PORTS ?? String(target.port)).split(',').map(Number);
 

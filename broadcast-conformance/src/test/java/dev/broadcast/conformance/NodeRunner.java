@@ -97,6 +97,68 @@ final class NodeRunner {
         }
     }
 
+    /**
+     * Like {@link #run}, for scenarios that ask the test to act midway: each stdout line
+     * {@code @name} runs {@code actions.get(name)}, whose answer is written back as one line on
+     * the script's stdin.
+     */
+    static Result runInteractive(String label, String script, Map<String, String> env,
+                                 Map<String, java.util.function.Supplier<String>> actions) {
+        requireInstalled();
+        try {
+            Files.createDirectories(OUTPUT_DIR);
+            Path err = OUTPUT_DIR.resolve(label + "-" + script + ".err");
+            ProcessBuilder builder = new ProcessBuilder("node", script).directory(NODE_DIR.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            StringBuilder stdout = new StringBuilder();
+            Thread reader = new Thread(() -> {
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                     var answers = new java.io.PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8)) {
+                    String line;
+                    while ((line = lines.readLine()) != null) {
+                        synchronized (stdout) {
+                            stdout.append(line).append('\n');
+                        }
+                        if (line.startsWith("@")) {
+                            var action = actions.get(line.substring(1).strip());
+                            String answer = action == null ? "unknown action " + line : action.get();
+                            synchronized (stdout) {
+                                stdout.append("< ").append(answer).append('\n');
+                            }
+                            answers.println(answer);
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    synchronized (stdout) {
+                        stdout.append("[runner: ").append(e).append("]\n");
+                    }
+                }
+            }, "node-" + script);
+            reader.start();
+            int exit;
+            if (process.waitFor(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS)) {
+                exit = process.exitValue();
+            } else {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+                exit = -1;
+            }
+            reader.join(5000);
+            String out;
+            synchronized (stdout) {
+                out = stdout.toString();
+            }
+            Files.writeString(OUTPUT_DIR.resolve(label + "-" + script + ".out"), out, StandardCharsets.UTF_8);
+            return new Result(script, exit, out, Files.readString(err, StandardCharsets.UTF_8), lastJsonLine(out));
+        } catch (IOException e) {
+            throw new AssertionError("Cannot run node " + script + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + script, e);
+        }
+    }
+
     private static JsonNode lastJsonLine(String stdout) {
         List<String> lines = stdout.lines().filter(l -> !l.isBlank()).toList();
         if (lines.isEmpty()) {

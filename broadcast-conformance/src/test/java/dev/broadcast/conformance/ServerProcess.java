@@ -47,10 +47,14 @@ final class ServerProcess implements AutoCloseable {
      * environment is removed so only the flags count.
      */
     static ServerProcess start(String label, List<String> extraArgs) {
+        return start(label, extraArgs, Ports.free());
+    }
+
+    /** {@link #start(String, List)} on {@code port}. */
+    static ServerProcess start(String label, List<String> extraArgs, int port) {
         if (!Files.isRegularFile(JAR)) {
             Assertions.fail(JAR + " is missing: build it first with `mvn package` (or `mvn -pl broadcast-server package`)");
         }
-        int port = Ports.free();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",

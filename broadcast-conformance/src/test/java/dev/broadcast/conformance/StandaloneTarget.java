@@ -19,8 +19,13 @@ final class StandaloneTarget implements Target {
 
     /** The jar started with {@code args} besides the host, port and app, its log named after {@code name}. */
     StandaloneTarget(String name, List<String> args) {
+        this(name, args, Ports.free());
+    }
+
+    /** The same on {@code port}, e.g. a node started again where it was. */
+    StandaloneTarget(String name, List<String> args, int port) {
         this.name = name;
-        this.server = ServerProcess.start(name, args);
+        this.server = ServerProcess.start(name, args, port);
         this.api = new SignedApi(host(), server.port());
     }
 

@@ -684,11 +684,10 @@ public final class RedisBus implements ClusterBus {
                 pubsub.async().subscribe(watched.keySet().toArray(String[]::new));
             }
         }
-        watched.forEach((redisChannel, target) -> {
-            if (ChannelType.of(target.channel()) == ChannelType.PRESENCE) {
-                roster(target.appId(), target.channel()).thenAccept(r -> node.rosterReset(target.appId(), target.channel(), r));
-            }
-        });
+        // the other nodes announce themselves on their own next heartbeats: keep members the
+        // roster lacks until they all had the time, then drop those still missing
+        resetRosters(false);
+        delivery.schedule(() -> resetRosters(true), nodeTimeout.toMillis() * 3 / 5, TimeUnit.MILLISECONDS);
         if (away.getAndSet(false)) {
             LOG.warn("Redis at {} is back after {} ms ({}): {} messages to other nodes were lost meanwhile;"
                     + " this node announced its state again", where, System.currentTimeMillis() - awaySinceMillis,
@@ -697,6 +696,15 @@ public final class RedisBus implements ClusterBus {
             LOG.warn("Redis at {} lost this node's state (restarted empty, or the node was away longer than {} ms);"
                     + " announced it again", where, nodeTimeout.toMillis());
         }
+    }
+
+    private void resetRosters(boolean complete) {
+        watched.forEach((redisChannel, target) -> {
+            if (ChannelType.of(target.channel()) == ChannelType.PRESENCE) {
+                roster(target.appId(), target.channel())
+                        .thenAccept(r -> node.rosterReset(target.appId(), target.channel(), r, complete));
+            }
+        });
     }
 
     /** Hands the webhooks in a script's reply, from {@code start}, to the node: app, name, channel, user quads. */

@@ -20,10 +20,12 @@ public interface ClusterNode {
     void presenceChanged(String appId, String channel, long seq, ClusterBus.Member member, boolean added);
 
     /**
-     * Replaces this node's view of {@code channel}'s roster after the cluster state was rebuilt
-     * (the bus reconnected); the node tells its subscribers the differences.
+     * Resets this node's view of {@code channel}'s roster to {@code roster} after the cluster
+     * state was rebuilt (the bus reconnected), whatever its sequence number, and tells the
+     * subscribers here the differences. While the other nodes may still be announcing their
+     * members, {@code complete} is false and members missing from {@code roster} are kept.
      */
-    void rosterReset(String appId, String channel, ClusterBus.Roster roster);
+    void rosterReset(String appId, String channel, ClusterBus.Roster roster, boolean complete);
 
     /** Closes this node's connections of {@code userId}, as the HTTP API asked on another node. */
     void terminate(String appId, String userId);

@@ -215,11 +215,23 @@ final class ChannelRegistry {
         delivery.complete();
     }
 
-    /** Replaces the view of {@code channel}'s roster with {@code roster}, whatever its age. */
-    void resetRoster(String channel, Roster roster) {
+    /**
+     * Resets the view of {@code channel}'s roster to {@code roster}, whatever its age; members it
+     * lacks are kept unless it is {@code complete}.
+     */
+    void resetRoster(String channel, Roster roster, boolean complete) {
         DeferredWrites delivery = new DeferredWrites();
         channels.computeIfPresent(channel, (name, state) -> {
-            applyRoster(state, roster, true, delivery);
+            if (complete) {
+                applyRoster(state, roster, true, delivery);
+            } else {
+                state.seq = roster.seq();
+                for (Member member : roster.members()) {
+                    if (state.members.putIfAbsent(member.userId(), member) == null) {
+                        tell(state, Frames.memberAdded(name, member.userId(), member.infoJson()), delivery);
+                    }
+                }
+            }
             return state;
         });
         delivery.complete();

@@ -75,10 +75,10 @@ public final class Engine implements ClusterNode {
     }
 
     @Override
-    public void rosterReset(String appId, String channel, ClusterBus.Roster roster) {
+    public void rosterReset(String appId, String channel, ClusterBus.Roster roster, boolean complete) {
         AppRuntime runtime = byId.get(appId);
         if (runtime != null) {
-            runtime.channels.resetRoster(channel, roster);
+            runtime.channels.resetRoster(channel, roster, complete);
         }
     }
 
