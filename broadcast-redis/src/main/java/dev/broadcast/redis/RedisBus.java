@@ -133,11 +133,16 @@ public final class RedisBus implements ClusterBus {
             thread.setDaemon(true);
             return thread;
         });
+        StatefulRedisConnection<String, String> commands = null;
         try {
-            this.connection = client.connect();
+            commands = connectOnce(client::connect);
+            this.connection = commands;
             this.redis = connection.async();
-            this.pubsub = client.connectPubSub();
+            this.pubsub = connectOnce(client::connectPubSub);
         } catch (RuntimeException e) {
+            if (commands != null) {
+                commands.close();
+            }
             shutDown();
             throw new IllegalStateException(startProblem(e), e);
         }
@@ -168,13 +173,52 @@ public final class RedisBus implements ClusterBus {
         return new Builder(url);
     }
 
+    /**
+     * Connects, trying a second time after a failure that is not a refusal of the credentials:
+     * under load Lettuce now and then reports a failed handshake without its reason.
+     */
+    private static <C> C connectOnce(java.util.function.Supplier<C> connect) {
+        try {
+            return connect.get();
+        } catch (RuntimeException first) {
+            if (authRefusal(first, 0) != null) {
+                throw first;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw first;
+            }
+            return connect.get();
+        }
+    }
+
     private String startProblem(RuntimeException e) {
-        String message = rootMessage(e);
+        String refusal = authRefusal(e, 0);
+        if (refusal != null) {
+            return "Redis at " + where + " refused authentication (" + refusal + "); check the user and password in the URL";
+        }
+        return "Cannot connect to Redis at " + where + ": " + rootMessage(e);
+    }
+
+    /** The first message in {@code e}'s causes and suppressed exceptions that says the credentials were refused. */
+    private static String authRefusal(Throwable e, int depth) {
+        if (e == null || depth > 10) {
+            return null;
+        }
+        String message = String.valueOf(e.getMessage());
         if (message.contains("WRONGPASS") || message.contains("NOAUTH") || message.contains("invalid password")
                 || message.contains("invalid username-password")) {
-            return "Redis at " + where + " refused authentication (" + message + "); check the user and password in the URL";
+            return message;
         }
-        return "Cannot connect to Redis at " + where + ": " + message;
+        for (Throwable suppressed : e.getSuppressed()) {
+            String found = authRefusal(suppressed, depth + 1);
+            if (found != null) {
+                return found;
+            }
+        }
+        return e.getCause() == e ? null : authRefusal(e.getCause(), depth + 1);
     }
 
     private static String rootMessage(Throwable e) {

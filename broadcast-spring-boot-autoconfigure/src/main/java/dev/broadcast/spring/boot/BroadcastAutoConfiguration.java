@@ -14,6 +14,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 
 /**
  * The app, the hub (local driver only) and the {@link Broadcaster}, from {@link BroadcastProperties}.
@@ -49,8 +51,31 @@ public class BroadcastAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "broadcast", name = "driver", havingValue = "local", matchIfMissing = true)
-    public BroadcastHub broadcastHub(App app) {
-        return BroadcastHub.builder().app(app).build();
+    public BroadcastHub broadcastHub(App app, BroadcastProperties properties, ResourceLoader resources) {
+        BroadcastHub.Builder hub = BroadcastHub.builder().app(app);
+        String redis = properties.getRedis().getUrl();
+        if (redis != null && !redis.isBlank()) {
+            if (!ClassUtils.isPresent("dev.broadcast.redis.RedisBus", resources.getClassLoader())) {
+                throw new IllegalStateException("broadcast.redis.url is set but broadcast-redis is not on the class path:"
+                        + " add the dependency dev.broadcast:broadcast-redis");
+            }
+            hub.cluster(ClusterSupport.bus(redis, properties.getRedis().getPrefix()));
+        }
+        return hub.build();
+    }
+
+    /** Kept apart so that broadcast-redis is loaded only when {@code broadcast.redis.url} is set. */
+    static final class ClusterSupport {
+        private ClusterSupport() {
+        }
+
+        static dev.broadcast.core.cluster.ClusterBus bus(String url, String prefix) {
+            try {
+                return dev.broadcast.redis.RedisBus.builder(url).prefix(prefix).connect();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new IllegalStateException("broadcast.redis: " + e.getMessage(), e);
+            }
+        }
     }
 
     /**

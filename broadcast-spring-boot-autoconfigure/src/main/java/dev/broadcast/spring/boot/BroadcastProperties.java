@@ -76,6 +76,8 @@ public class BroadcastProperties {
 
     private final Pusher pusher = new Pusher();
 
+    private final Redis redis = new Redis();
+
     public String getAppId() {
         return appId;
     }
@@ -160,6 +162,10 @@ public class BroadcastProperties {
         return webhooks;
     }
 
+    public Redis getRedis() {
+        return redis;
+    }
+
     public Pusher getPusher() {
         return pusher;
     }
@@ -184,6 +190,35 @@ public class BroadcastProperties {
 
         public void setUrl(URI url) {
             this.url = url;
+        }
+    }
+
+    /** The Redis that joins the hubs of several instances into one cluster (needs dev.broadcast:broadcast-redis). */
+    public static class Redis {
+
+        /**
+         * redis://[user:password@]host[:port][/db], or rediss:// for TLS; when set, every instance
+         * with the same URL and prefix serves the same channels, presence and counts.
+         */
+        private String url;
+
+        /** What this deployment's Redis keys and channels start with, so deployments can share a Redis. */
+        private String prefix = "broadcast:";
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getPrefix() {
+            return prefix;
+        }
+
+        public void setPrefix(String prefix) {
+            this.prefix = prefix;
         }
     }
 

@@ -248,6 +248,7 @@ class BroadcastAutoConfigurationTest {
         assertEquals(new TreeSet<>(List.of("broadcast.app-id", "broadcast.app-key", "broadcast.app-secret",
                 "broadcast.client-events", "broadcast.activity-timeout", "broadcast.allowed-origins", "broadcast.webhooks.url",
                 "broadcast.path", "broadcast.auth-path", "broadcast.driver", "broadcast.pusher.host", "broadcast.pusher.port",
+                "broadcast.redis.url", "broadcast.redis.prefix",
                 "broadcast.pusher.scheme", "broadcast.encryption-master-key")), names);
     }
 
@@ -277,4 +278,24 @@ class BroadcastAutoConfigurationTest {
         }
         return cause.getMessage();
     }
+
+    @Test
+    void redisUrlMakesTheHubANodeOfACluster() throws Exception {
+        try (dev.broadcast.redis.RedisProcess redis = dev.broadcast.redis.RedisProcess.start()) {
+            plain.withPropertyValues("broadcast.redis.url=" + redis.url(), "broadcast.redis.prefix=spring:").run(context -> {
+                BroadcastHub hub = context.getBean(BroadcastHub.class);
+                assertTrue(hub.cluster().isPresent(), "a cluster node");
+                assertTrue(hub.cluster().get().toString().contains("prefix 'spring:'"), hub.cluster().get().toString());
+            });
+            plain.withPropertyValues("broadcast.redis.url=localhost:6379").run(context -> {
+                Throwable failure = context.getStartupFailure();
+                assertTrue(failure != null, "refused");
+                assertTrue(rootMessage(failure).startsWith("Redis URL must look like"), rootMessage(failure));
+            });
+            plain.withClassLoader(new FilteredClassLoader("dev.broadcast.redis")).withPropertyValues("broadcast.redis.url=" + redis.url())
+                    .run(context -> assertTrue(rootMessage(context.getStartupFailure()).contains("add the dependency dev.broadcast:broadcast-redis"),
+                            String.valueOf(context.getStartupFailure())));
+        }
+    }
+
 }
