@@ -47,6 +47,15 @@ final class Histogram {
         return h;
     }
 
+    /** Adds every value of {@code other} to this one. */
+    void add(Histogram other) {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+        total += other.total;
+        max = Math.max(max, other.max);
+    }
+
     long count() {
         return total;
     }

@@ -120,6 +120,12 @@ interface Publisher extends AutoCloseable {
                     .append("\",\"data\":\"").append(data).append("\"}");
         }
 
+        /** The body of a signed {@code GET path}, whatever its status. */
+        String get(String path) throws IOException {
+            request("GET", path, new byte[0]);
+            return lastBody;
+        }
+
         /** The server's open connection count ({@code GET /apps/{id}/connections}). */
         OptionalInt connections() {
             try {

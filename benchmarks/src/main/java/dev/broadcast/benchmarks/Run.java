@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Run {
 
-    static final List<String> SCENARIOS = List.of("S1", "S2", "S3", "S4", "S5", "S6", "GEN");
+    static final List<String> SCENARIOS = List.of("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S7-CHURN", "GEN");
 
     /** Options; see {@link #usage()}. -1 / null means "the scenario's default". */
     static final class Options {
@@ -94,6 +94,17 @@ public final class Run {
                     r = new int[] {20};
                     pay = 4000;
                 }
+                case "S7" -> {
+                    subs = 10_000;
+                    r = new int[] {100};
+                    t = List.of("server");
+                }
+                case "S7-CHURN" -> {
+                    subs = 2000;
+                    r = new int[] {0};
+                    secs = 60;
+                    t = List.of("server");
+                }
                 case "GEN" -> {
                     subs = 10_000;
                     r = new int[] {100};
@@ -121,7 +132,9 @@ public final class Run {
         return """
                 Usage: java -cp benchmarks.jar dev.broadcast.benchmarks.Run SCENARIO [options]
                 Scenarios (docs/performance.md): S1 fan-out, S2 HTTP API throughput, S3 throttled stream,
-                S4 idle connections, S5 connect storm, S6 slow consumers, GEN load-generator cost alone.
+                S4 idle connections, S5 connect storm, S6 slow consumers, S7 fan-out over two nodes and Redis
+                against one node, S7-CHURN presence churn over two nodes (both need redis-server on the
+                PATH), GEN load-generator cost alone.
                 Common:
                   --subscribers N      connections (S1 1000, S2 10000, S3 1000, S4 10000, S5 10000, S6 1000, GEN 10000)
                   --targets LIST       of server (jar, default transport), jakarta (jar --transport tyrus),
@@ -232,6 +245,8 @@ public final class Run {
                 case "S4" -> Idle.table(o, Idle.run(o));
                 case "S5" -> ConnectStorm.table(o, ConnectStorm.run(o));
                 case "S6" -> SlowConsumers.table(o, SlowConsumers.run(o));
+                case "S7" -> ClusterFanOut.table(o, ClusterFanOut.run(o));
+                case "S7-CHURN" -> PresenceChurn.table(o, PresenceChurn.run(o));
                 case "GEN" -> GeneratorCheck.table(o, GeneratorCheck.run(o));
                 default -> throw new IllegalArgumentException(o.scenario);
             };
@@ -404,6 +419,15 @@ public final class Run {
      */
     static Step step(Options o, Target target, LoadGenerator gen, Publisher publisher, int rate, int receivers)
             throws Exception {
+        return step(o, List.of(target), List.of(gen), publisher, rate, receivers);
+    }
+
+    /**
+     * {@link #step(Options, Target, LoadGenerator, Publisher, int, int)} over several servers (the
+     * nodes of a cluster, their CPU summed) and the generators connected to them.
+     */
+    static Step step(Options o, List<Target> targets, List<LoadGenerator> gens, Publisher publisher, int rate, int receivers)
+            throws Exception {
         int batch = o.batch;
         long period = 1_000_000_000L * batch / rate;
         long warmupRequests = (long) Math.ceil((double) rate * o.warmup / batch);
@@ -411,7 +435,9 @@ public final class Run {
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         long measureStart = start + warmupRequests * period;
         long measureEnd = measureStart + measureRequests * period;
-        gen.measure(measureStart, measureEnd);
+        for (LoadGenerator gen : gens) {
+            gen.measure(measureStart, measureEnd);
+        }
         long[] published = {0};
         long[] lagMax = {0};
         Exception[] failure = {null};
@@ -439,34 +465,69 @@ public final class Run {
         }, "publisher");
         sender.start();
         parkUntil(measureStart);
-        OptionalLong cpu0 = target.cpuNanos();
+        OptionalLong cpu0 = cpuOf(targets);
         OptionalLong gen0 = selfCpu();
-        long genThread0 = gen.threadCpuNanos();
-        long all0 = gen.allDeliveries();
+        long genThread0 = sum(gens, LoadGenerator::threadCpuNanos);
+        long all0 = sum(gens, LoadGenerator::allDeliveries);
         sender.join();
         if (failure[0] != null) {
             throw failure[0];
         }
         long expected = published[0] * receivers;
         long graceEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.grace);
-        while (gen.measuredReceived() < expected && System.nanoTime() < graceEnd) {
+        while (sum(gens, LoadGenerator::measuredReceived) < expected && System.nanoTime() < graceEnd) {
             Thread.sleep(5);
         }
         long stepEnd = System.nanoTime();
-        OptionalLong cpu1 = target.cpuNanos();
+        OptionalLong cpu1 = cpuOf(targets);
         OptionalLong gen1 = selfCpu();
-        long genThread1 = gen.threadCpuNanos();
-        long all1 = gen.allDeliveries();
+        long genThread1 = sum(gens, LoadGenerator::threadCpuNanos);
+        long all1 = sum(gens, LoadGenerator::allDeliveries);
+        long lastReceive = 0;
+        Histogram latency = new Histogram();
+        long min = Long.MAX_VALUE;
+        long max = 0;
+        for (LoadGenerator gen : gens) {
+            lastReceive = Math.max(lastReceive, gen.lastMeasuredReceiveNanos());
+            latency.add(gen.histogram());
+            long[] perReceiver = gen.perReceiverMinMax();
+            min = Math.min(min, perReceiver[0]);
+            max = Math.max(max, perReceiver[1]);
+        }
         // delivered/s over the measured window, or longer when deliveries arrived after it (backlog)
-        double seconds = (Math.max(measureEnd, gen.lastMeasuredReceiveNanos()) - measureStart) / 1e9;
+        double seconds = (Math.max(measureEnd, lastReceive) - measureStart) / 1e9;
         double window = (stepEnd - measureStart) / 1e9;
         double serverCpu = cpuShare(cpu0, cpu1, window);
         double genCpu = cpuShare(gen0, gen1, window);
-        long[] perReceiver = gen.perReceiverMinMax();
         // CPU is a fraction of one core over [measureStart, stepEnd]; rescaled to the delivery window
-        return new Step(rate, published[0], expected, gen.measuredReceived(), seconds, gen.histogram(),
-                perReceiver[0], perReceiver[1], serverCpu * window / seconds, genCpu, lagMax[0],
+        return new Step(rate, published[0], expected, sum(gens, LoadGenerator::measuredReceived), seconds, latency,
+                min, max, serverCpu * window / seconds, genCpu, lagMax[0],
                 all1 > all0 ? (double) (genThread1 - genThread0) / (all1 - all0) : Double.NaN);
+    }
+
+    /** The summed CPU time of {@code targets}, empty if any is not measurable. */
+    static OptionalLong cpuOf(List<Target> targets) {
+        long total = 0;
+        for (Target target : targets) {
+            OptionalLong cpu = target.cpuNanos();
+            if (cpu.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            total += cpu.getAsLong();
+        }
+        return OptionalLong.of(total);
+    }
+
+    interface GenReading {
+        long read(LoadGenerator gen) throws InterruptedException;
+    }
+
+    static long sum(List<LoadGenerator> gens, GenReading reading) throws InterruptedException {
+        long total = 0;
+        for (LoadGenerator gen : gens) {
+            total += reading.read(gen);
+        }
+        return total;
     }
 
     static Table s1Table(Options o, List<Result> results) {

@@ -23,7 +23,7 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importPublishedModules() {
-        // main classes of broadcast-api, -core, -jakarta, -server, -micrometer and -testing (this module's own tests excluded)
+        // main classes of broadcast-api, -core, -jakarta, -server, -micrometer, -redis and -testing (this module's own tests excluded)
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.broadcast");
@@ -50,7 +50,7 @@ class ArchitectureTest {
     @Test
     void theEngineNeverImportsItsFacade() {
         check(noClasses().that().resideInAnyPackage("dev.broadcast.core.internal..", "dev.broadcast.core.config..",
-                        "dev.broadcast.core.driver..", "dev.broadcast.core.transport..")
+                        "dev.broadcast.core.driver..", "dev.broadcast.core.transport..", "dev.broadcast.core.cluster..")
                 .should().dependOnClassesThat().resideInAPackage("dev.broadcast.core"));
     }
 
@@ -65,7 +65,15 @@ class ArchitectureTest {
     void theCoreImportsNoContainerOrFrameworkApi() {
         check(noClasses().that().resideInAPackage("dev.broadcast.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "javax.servlet..",
-                        "javax.websocket..", "io.netty..", "org.glassfish..", "io.micrometer..", "org.springframework.."));
+                        "javax.websocket..", "io.netty..", "org.glassfish..", "io.micrometer..", "org.springframework..",
+                        "io.lettuce..", "reactor.."));
+    }
+
+    @Test
+    void lettuceIsUsedOnlyByTheRedisBus() {
+        check(noClasses().that().resideOutsideOfPackage("dev.broadcast.redis..")
+                .and().resideInAPackage("dev.broadcast..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..", "reactor.."));
     }
 
     @Test

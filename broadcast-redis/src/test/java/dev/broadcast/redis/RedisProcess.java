@@ -85,6 +85,11 @@ public final class RedisProcess implements AutoCloseable {
         return port;
     }
 
+    /** The server's process id (it changes on {@link #restart()}). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** {@code redis://127.0.0.1:port}. */
     public String url() {
         return "redis://127.0.0.1:" + port;

@@ -17,7 +17,7 @@ public final class RegistryAccess {
 
     /** Subscribes {@code connection} to the public {@code channel}, as a subscribe message does. */
     public static Object subscribe(Object registry, String channel, ClientConnection connection) {
-        return ((ChannelRegistry) registry).subscribe(channel, connection, null, 0);
+        return ((ChannelRegistry) registry).subscribe(channel, connection, null, 0, null);
     }
 
     /** Unsubscribes {@code connection} from the public {@code channel}. */
