@@ -3,7 +3,8 @@
 // client on another node: toOthers), and a client event (Echo's whisper) sent on one node reaches
 // the others. Each client must see each event exactly once: a marker triggered last proves that
 // nothing else is still on its way (a connection receives frames in order, and every node relays
-// a channel's events in the order Redis saw them).
+// a channel's events in the order Redis saw them). On Jetty nodes the host application's own
+// controller (TO_OTHERS_URL, hub.trigger with the X-Socket-ID) broadcasts too.
 import { assert, client, connected, echo, nodes, onNode, record, run, sdkOn, step, subscribe, unique, until } from './lib.mjs';
 
 const news = unique('news');
@@ -34,6 +35,23 @@ run('cluster-broadcast', async (observed) => {
     assert.deepEqual(s.map((d) => d.n), expected, `client on node ${i}: each event once, the sender excluded`);
   }
   observed.received = seen.map((s) => s.map((d) => d.n));
+
+  if (process.env.TO_OTHERS_URL) {
+    step('the host application on node 0 broadcasts through its hub, leaving out a sender on the last node');
+    const notes = clients.map((c) => record(c.channel(news), 'note'));
+    const response = await fetch(process.env.TO_OTHERS_URL, {
+      method: 'POST',
+      headers: { 'X-Socket-ID': last.connection.socket_id, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ channel: news, event: 'note', text: 'from the app' }),
+    });
+    assert.equal(response.status, 200);
+    await sdkOn(0).trigger(news, 'story', { n: 100 });
+    await until(() => seen.every((s) => s.some((d) => d.n === 100)), 'the second marker on every node');
+    for (const [i, n] of notes.entries()) {
+      assert.deepEqual(n, i === clients.length - 1 ? [] : [{ text: 'from the app' }], `note on node ${i}`);
+    }
+    observed.notes = notes;
+  }
 
   step('whisper from node 0 to the others');
   const echoes = nodes.map((_, i) => echo(onNode(i)));

@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ClusterConformanceTest {
 
-    static final List<String> SCENARIOS = List.of("cluster-broadcast.mjs", "cluster-presence.mjs", "cluster-api.mjs",
-            "cluster-cache.mjs", "cluster-webhooks.mjs");
+    static final List<String> SCENARIOS = List.of("cluster-broadcast.mjs", "cluster-presence.mjs",
+            "cluster-presence-limit.mjs", "cluster-api.mjs", "cluster-cache.mjs", "cluster-webhooks.mjs");
 
     static RedisProcess redis;
     static HttpServer collector;
@@ -144,6 +144,9 @@ class ClusterConformanceTest {
                 "APP_SECRET", Target.APP_SECRET,
                 "RUN_ID", UUID.randomUUID().toString().substring(0, 8),
                 "WEBHOOK_LOG", "http://127.0.0.1:" + collector.getAddress().getPort() + "/log"));
+        if (first instanceof JettyTarget) {
+            env.put("TO_OTHERS_URL", "http://127.0.0.1:" + first.port() + JettyTarget.TO_OTHERS_PATH);
+        }
         NodeRunner.Result result = NodeRunner.run(clusterName, script, env);
         assertEquals(0, result.exitCode(), () -> result.transcript() + "\n" + nodes.diagnostics());
         System.out.println(clusterName + " " + script + ": " + result.json());

@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * what it does not serve. Every node, the publishing one too, delivers what Redis relays, so all
  * subscribers of a channel see its events in the one order Redis gave them. Channel counts, presence rosters, connection counts and cache channels'
  * last events are kept in Redis by Lua scripts, each atomic, so a cluster-wide transition (first
- * subscriber, a user's first connection, and back) is seen by exactly one node. Every node
+ * subscriber, a user's first connection, and back) happens once; its webhook is queued in Redis
+ * by the same script and taken by one node, so it is sent once even when the reply to the node
+ * that caused it is lost. Every node
  * refreshes a heartbeat entry; when a node's entry is older than the {@linkplain
  * Builder#nodeTimeout node timeout} (it died without goodbye), another node withdraws everything it
  * held, with {@code member_removed} to the subscribers and the webhooks.
@@ -331,15 +333,17 @@ public final class RedisBus implements ClusterBus {
     }
 
     @Override
-    public CompletionStage<Occupancy> subscriptions(String appId, String channel, int delta) {
+    public void subscriptions(String appId, String channel, int delta) {
         if (closed) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the cluster bus is closed"));
+            return;
         }
-        return onDelivery(Scripts.COUNT.<String>run(redis, ScriptOutputType.VALUE, prefix, nodeId, appId, channel,
-                Integer.toString(delta)), result -> switch (result == null ? "" : result) {
-                    case "o" -> Occupancy.OCCUPIED;
-                    case "v" -> Occupancy.VACATED;
-                    default -> Occupancy.UNCHANGED;
+        Scripts.COUNT.<String>run(redis, ScriptOutputType.VALUE, prefix, nodeId, appId, channel, Integer.toString(delta))
+                .whenComplete((result, failure) -> {
+                    if (failure != null) {
+                        wentAway(failure);
+                    } else if (!"".equals(result)) {
+                        sendWebhooks();
+                    }
                 });
     }
 
@@ -362,7 +366,10 @@ public final class RedisBus implements ClusterBus {
         return readRoster(eventsChannel(appId, channel), () -> Scripts.JOIN.<List<Object>>run(redis, ScriptOutputType.MULTI,
                 prefix, nodeId, appId, channel, member.userId(), info, Integer.toString(maxMembers)), reply -> {
                     Outcome outcome = switch (String.valueOf(reply.get(0))) {
-                        case "a" -> Outcome.ADDED;
+                        case "a" -> {
+                            sendWebhooks();
+                            yield Outcome.ADDED;
+                        }
                         case "f" -> Outcome.FULL;
                         default -> Outcome.PRESENT;
                     };
@@ -379,7 +386,12 @@ public final class RedisBus implements ClusterBus {
                 return;
             }
             Scripts.LEAVE.<Long>run(redis, ScriptOutputType.INTEGER, prefix, nodeId, appId, channel, userId)
-                    .whenCompleteAsync((removed, failure) -> complete(result, removed != null && removed == 1, failure), delivery);
+                    .whenCompleteAsync((removed, failure) -> {
+                        if (removed != null && removed == 1) {
+                            sendWebhooks();
+                        }
+                        complete(result, removed != null && removed == 1, failure);
+                    }, delivery);
         }, result);
         return result;
     }
@@ -473,14 +485,10 @@ public final class RedisBus implements ClusterBus {
         }
         if (node != null) {
             try {
-                CompletableFuture<List<Object>> withdrawn = new CompletableFuture<>();
-                delivery.execute(() -> Scripts.WITHDRAW.<List<Object>>run(redis, ScriptOutputType.MULTI, prefix, nodeId)
-                        .whenCompleteAsync((reply, failure) -> {
-                            if (reply != null) {
-                                webhooks(reply, 0);
-                            }
-                            complete(withdrawn, reply, failure);
-                        }, delivery));
+                CompletableFuture<Long> withdrawn = new CompletableFuture<>();
+                delivery.execute(() -> Scripts.WITHDRAW.<Long>run(redis, ScriptOutputType.INTEGER, prefix, nodeId)
+                        .thenCompose(done -> takeWebhooks())
+                        .whenCompleteAsync((done, failure) -> complete(withdrawn, 1L, failure), delivery));
                 withdrawn.get(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -662,17 +670,16 @@ public final class RedisBus implements ClusterBus {
             done.complete(null);
             return done;
         }
-        Scripts.BEAT.<List<Object>>run(redis, ScriptOutputType.MULTI, prefix, nodeId, Long.toString(nodeTimeout.toMillis()))
-                .whenCompleteAsync((reply, failure) -> {
+        Scripts.BEAT.<Long>run(redis, ScriptOutputType.INTEGER, prefix, nodeId, Long.toString(nodeTimeout.toMillis()))
+                .whenCompleteAsync((known, failure) -> {
                     try {
                         if (failure != null) {
                             wentAway(failure);
                         } else {
-                            boolean known = ((Number) reply.get(0)).longValue() == 1;
-                            webhooks(reply, 1);
-                            if (away.get() || !known && beat != null) {
-                                restore(known);
+                            if (away.get() || known == 0 && beat != null) {
+                                restore(known == 1);
                             }
+                            sendWebhooks(); // also those whose taker's reply got lost, and a dead node's
                         }
                     } catch (RuntimeException e) {
                         LOG.warn("Cluster heartbeat of node {} failed", nodeId, e);
@@ -681,6 +688,32 @@ public final class RedisBus implements ClusterBus {
                     }
                 }, delivery);
         return done;
+    }
+
+    /** Takes the queued webhooks of cluster-wide transitions and has the node send them. */
+    private void sendWebhooks() {
+        if (!closed) {
+            takeWebhooks();
+        }
+    }
+
+    private CompletionStage<Void> takeWebhooks() {
+        return Scripts.WEBHOOKS.<List<Object>>run(redis, ScriptOutputType.MULTI, prefix, nodeId, "100")
+                .thenAcceptAsync(taken -> {
+                    for (Object item : taken) {
+                        JsonNode hook = parse(String.valueOf(item));
+                        if (hook == null || !hook.path("a").isTextual() || !hook.path("n").isTextual()) {
+                            malformed(prefix + "webhooks", String.valueOf(item));
+                            continue;
+                        }
+                        String user = hook.path("u").asText("");
+                        node.webhook(hook.get("a").asText(), hook.get("n").asText(), hook.path("c").asText(),
+                                user.isEmpty() ? null : user);
+                    }
+                    if (taken.size() == 100) {
+                        takeWebhooks();
+                    }
+                }, delivery);
     }
 
     /** Counts a message that could not reach the cluster; the first of an outage is logged. */
@@ -713,13 +746,13 @@ public final class RedisBus implements ClusterBus {
                 ArrayNode list = presence.putArray(channel);
                 members.forEach(m -> list.addArray().add(m.userId()).add(m.infoJson() == null ? "null" : m.infoJson()));
             });
-            Scripts.RESTORE.<List<Object>>run(redis, ScriptOutputType.MULTI, prefix, nodeId, state.toString())
+            Scripts.RESTORE.<Long>run(redis, ScriptOutputType.INTEGER, prefix, nodeId, state.toString(), known ? "0" : "1")
                     .whenCompleteAsync((reply, failure) -> {
                         if (failure != null) {
                             LOG.debug("restore of app {} failed; the next heartbeat tries again", app.appId(), failure);
                             wentAway(failure);
-                        } else if (known) {
-                            webhooks(reply, 0);
+                        } else {
+                            sendWebhooks();
                         }
                     }, delivery);
         }
@@ -749,15 +782,6 @@ public final class RedisBus implements ClusterBus {
                         .thenAccept(r -> node.rosterReset(target.appId(), target.channel(), r, complete));
             }
         });
-    }
-
-    /** Hands the webhooks in a script's reply, from {@code start}, to the node: app, name, channel, user quads. */
-    private void webhooks(List<Object> reply, int start) {
-        for (int i = start; i + 3 < reply.size(); i += 4) {
-            String user = String.valueOf(reply.get(i + 3));
-            node.webhook(String.valueOf(reply.get(i)), String.valueOf(reply.get(i + 1)), String.valueOf(reply.get(i + 2)),
-                    user.isEmpty() ? null : user);
-        }
     }
 
     // ---- helpers

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionStage;
  * digest and sent whole only when Redis does not have it (a restarted Redis forgets them).
  */
 enum Scripts {
-    COUNT, CONNECTIONS, JOIN, LEAVE, ROSTER, CACHE, CHANNELS, BEAT, RESTORE, WITHDRAW;
+    COUNT, CONNECTIONS, JOIN, LEAVE, ROSTER, CACHE, CHANNELS, BEAT, RESTORE, WITHDRAW, WEBHOOKS;
 
     private static final String[] NO_KEYS = new String[0];
 

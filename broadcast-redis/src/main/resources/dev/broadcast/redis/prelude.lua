@@ -9,11 +9,21 @@
 --   P..A..':seq:'..channel    int   the channel's last roster change
 --   P..A..':cache:'..channel  JSON  a cache channel's last event
 --   P..A..':conns'            hash  node id -> its connections
+--   P..'webhooks'             list  webhooks of cluster-wide transitions, each taken (and sent) by one node
 -- Pub/sub: P..A..':e:'..channel carries the channel's events and roster changes; P..'ctl' the rest.
 -- Every script gets ARGV[1] = P and ARGV[2] = the calling node's id.
 local P = ARGV[1]
 local NODE = ARGV[2]
 local SEQ_TTL = 86400000
+-- set by a script that rebuilds state Redis lost: its transitions are not news, so no webhooks
+local QUIET = false
+
+-- Queues the webhook of a cluster-wide transition; whichever node takes it from the list sends it.
+local function hook(app, name, ch, user)
+  if not QUIET then
+    redis.call('RPUSH', P .. 'webhooks', cjson.encode({a = app, n = name, c = ch, u = user or ''}))
+  end
+end
 
 local function node_key(node)
   return P .. 'node:' .. node
@@ -36,6 +46,7 @@ local function count(app, ch, node, n, absolute)
   end
   if before <= 0 and after > 0 then
     if redis.call('SADD', P .. app .. ':channels', ch) == 1 then
+      hook(app, 'channel_occupied', ch)
       return 'o'
     end
   elseif before > 0 and after <= 0 then
@@ -45,6 +56,7 @@ local function count(app, ch, node, n, absolute)
       end
     end
     if redis.call('SREM', P .. app .. ':channels', ch) == 1 then
+      hook(app, 'channel_vacated', ch)
       return 'v'
     end
   end
@@ -75,6 +87,7 @@ local function pjoin(app, ch, node, user, info, max)
   redis.call('HSET', roster, user, info)
   redis.call('ZADD', P .. app .. ':po:' .. ch, seq, user)
   redis.call('PUBLISH', P .. app .. ':e:' .. ch, cjson.encode({t = 'a', s = seq, u = user, i = info}))
+  hook(app, 'member_added', ch, user)
   return 'a'
 end
 
@@ -93,6 +106,7 @@ local function pleave(app, ch, node, user)
   redis.call('ZREM', P .. app .. ':po:' .. ch, user)
   local seq = next_seq(app, ch)
   redis.call('PUBLISH', P .. app .. ':e:' .. ch, cjson.encode({t = 'r', s = seq, u = user}))
+  hook(app, 'member_removed', ch, user)
   return 1
 end
 
@@ -113,22 +127,20 @@ local function parse_entry(entry)
 end
 
 -- Withdraws the entries of node that keep(entry) rejects (all when keep is nil): members first,
--- then subscriptions. Appends to out the webhooks this caused: app, name, channel, user ('' none).
-local function withdraw(node, keep, out)
+-- then subscriptions, each with its webhooks.
+local function withdraw(node, keep)
   local entries = redis.call('SMEMBERS', node_key(node))
   for _, entry in ipairs(entries) do
     local kind, app, ch, user = parse_entry(entry)
-    if kind == 'p' and not (keep and keep(entry)) and pleave(app, ch, node, user) == 1 then
-      table.insert(out, app); table.insert(out, 'member_removed'); table.insert(out, ch); table.insert(out, user)
+    if kind == 'p' and not (keep and keep(entry)) then
+      pleave(app, ch, node, user)
     end
   end
   for _, entry in ipairs(entries) do
     local kind, app, ch = parse_entry(entry)
     if not (keep and keep(entry)) then
       if kind == 'c' then
-        if count(app, ch, node, 0, true) == 'v' then
-          table.insert(out, app); table.insert(out, 'channel_vacated'); table.insert(out, ch); table.insert(out, '')
-        end
+        count(app, ch, node, 0, true)
       elseif kind == 'n' then
         redis.call('HDEL', P .. app .. ':conns', node)
         redis.call('SREM', node_key(node), entry)

@@ -1,9 +1,10 @@
 -- Announces this node's whole state of one app again, after the cluster lost it or missed some
--- of it: ARGV[3] is {"a":app,"n":connections,"c":{channel:count},"p":{channel:[[user,info],...]}}.
--- Entries the node no longer has are withdrawn. Returns the webhooks this caused (see withdraw).
+-- of it: ARGV[3] is {"a":app,"n":connections,"c":{channel:count},"p":{channel:[[user,info],...]}},
+-- ARGV[4] '1' when Redis lost the state (its transitions are then not news: no webhooks).
+-- Entries the node no longer has are withdrawn.
 local state = cjson.decode(ARGV[3])
 local app = state.a
-local out = {}
+QUIET = ARGV[4] == '1'
 local want = {}
 if state.n > 0 then
   want['n\n' .. app] = true
@@ -13,19 +14,15 @@ end
 for ch, members in pairs(state.p) do
   for _, m in ipairs(members) do
     want['p\n' .. app .. '\n' .. ch .. '\n' .. m[1]] = true
-    if pjoin(app, ch, NODE, m[1], m[2], -1) == 'a' then
-      table.insert(out, app); table.insert(out, 'member_added'); table.insert(out, ch); table.insert(out, m[1])
-    end
+    pjoin(app, ch, NODE, m[1], m[2], -1)
   end
 end
 for ch, n in pairs(state.c) do
   want['c\n' .. app .. '\n' .. ch] = true
-  if count(app, ch, NODE, n, true) == 'o' then
-    table.insert(out, app); table.insert(out, 'channel_occupied'); table.insert(out, ch); table.insert(out, '')
-  end
+  count(app, ch, NODE, n, true)
 end
 withdraw(NODE, function(entry)
   local _, entry_app = parse_entry(entry)
   return entry_app ~= app or want[entry]
-end, out)
-return out
+end)
+return 1

@@ -79,6 +79,22 @@ final class Cluster implements AutoCloseable {
                 + "\",\"channel_data\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(data) + "}}");
     }
 
+    /** A client of {@code hub} that joined presence {@code channel} as {@code userId}, confirmed. */
+    static Recorder member(BroadcastHub hub, String channel, String userId) throws InterruptedException {
+        Recorder client = Recorder.connect(hub, KEY);
+        joinPresence(client, channel, userId);
+        client.await("pusher_internal:subscription_succeeded", channel);
+        return client;
+    }
+
+    /** A client of {@code hub} subscribed to public {@code channel}, confirmed. */
+    static Recorder subscriber(BroadcastHub hub, String channel) throws InterruptedException {
+        Recorder client = Recorder.connect(hub, KEY);
+        client.subscribe(channel);
+        client.await("pusher_internal:subscription_succeeded", channel);
+        return client;
+    }
+
     static void joinPrivate(Recorder client, String channel) throws InterruptedException {
         client.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + channel + "\",\"auth\":\""
                 + auth(client.socketId(), channel, null) + "\"}}");

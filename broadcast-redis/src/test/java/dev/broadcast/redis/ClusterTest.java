@@ -94,12 +94,8 @@ class ClusterTest {
     void aNodeWithoutSubscribersOfAChannelIsNotSentItsBroadcasts() throws Exception {
         BroadcastHub a = cluster.node();
         BroadcastHub b = cluster.node();
-        Recorder onA = Recorder.connect(a, Cluster.KEY);
-        onA.subscribe("only-a");
-        onA.await("pusher_internal:subscription_succeeded", "only-a");
-        Recorder onB = Recorder.connect(b, Cluster.KEY);
-        onB.subscribe("only-b");
-        onB.await("pusher_internal:subscription_succeeded", "only-b");
+        Recorder onA = Cluster.subscriber(a, "only-a");
+        Recorder onB = Cluster.subscriber(b, "only-b");
 
         Map<String, Long> subscribers = redis.call(r -> r.pubsubNumsub("test:1:e:only-a", "test:1:e:only-b"));
         assertEquals(Map.of("test:1:e:only-a", 1L, "test:1:e:only-b", 1L), subscribers,
@@ -133,9 +129,7 @@ class ClusterTest {
         assertEquals("bob", Recorder.data(added).path("user_id").asText());
 
         // bob's second connection, on node A: already present, so nobody is told again
-        Recorder bob2 = Recorder.connect(a, Cluster.KEY);
-        Cluster.joinPresence(bob2, channel, "bob");
-        bob2.await("pusher_internal:subscription_succeeded", channel);
+        Recorder bob2 = Cluster.member(a, channel, "bob");
         bob.connection.closed(); // bob's node-B connection goes; bob is still here through node A
         Thread.sleep(500);
         assertEquals(1, alice.all("pusher_internal:member_added").size());
@@ -155,12 +149,8 @@ class ClusterTest {
         BroadcastHub a = cluster.node(limits, x -> x);
         BroadcastHub b = cluster.node(limits, x -> x);
         String channel = "presence-small";
-        Recorder one = Recorder.connect(a, Cluster.KEY);
-        Cluster.joinPresence(one, channel, "u1");
-        one.await("pusher_internal:subscription_succeeded", channel);
-        Recorder two = Recorder.connect(b, Cluster.KEY);
-        Cluster.joinPresence(two, channel, "u2");
-        two.await("pusher_internal:subscription_succeeded", channel);
+        Recorder one = Cluster.member(a, channel, "u1");
+        Recorder two = Cluster.member(b, channel, "u2");
         Recorder three = Recorder.connect(a, Cluster.KEY);
         Cluster.joinPresence(three, channel, "u3");
         JsonNode refused = three.await("pusher:subscription_error", channel);
@@ -175,12 +165,8 @@ class ClusterTest {
         BroadcastHub a = cluster.node();
         BroadcastHub b = cluster.node();
         String channel = "presence-chat";
-        Recorder alice = Recorder.connect(a, Cluster.KEY);
-        Cluster.joinPresence(alice, channel, "alice");
-        alice.await("pusher_internal:subscription_succeeded", channel);
-        Recorder bob = Recorder.connect(b, Cluster.KEY);
-        Cluster.joinPresence(bob, channel, "bob");
-        bob.await("pusher_internal:subscription_succeeded", channel);
+        Recorder alice = Cluster.member(a, channel, "alice");
+        Recorder bob = Cluster.member(b, channel, "bob");
         alice.await("pusher_internal:member_added", channel);
 
         alice.send("{\"event\":\"client-typing\",\"channel\":\"" + channel + "\",\"data\":{\"n\":12345678901234567890}}");
@@ -196,9 +182,7 @@ class ClusterTest {
         BroadcastHub a = cluster.node();
         BroadcastHub b = cluster.node();
         assertEquals(200, Cluster.trigger(a, "cache-price", "price", "42", null).status());
-        Recorder onB = Recorder.connect(b, Cluster.KEY);
-        onB.subscribe("cache-price");
-        onB.await("pusher_internal:subscription_succeeded", "cache-price");
+        Recorder onB = Cluster.subscriber(b, "cache-price");
         JsonNode cached = onB.await("price", "cache-price");
         assertEquals("42", cached.path("data").asText());
         assertEquals(0, onB.all("pusher:cache_miss").size());
@@ -213,18 +197,10 @@ class ClusterTest {
         BroadcastHub a = cluster.node();
         BroadcastHub b = cluster.node();
         String channel = "presence-team";
-        Recorder alice = Recorder.connect(a, Cluster.KEY);
-        Cluster.joinPresence(alice, channel, "alice");
-        alice.await("pusher_internal:subscription_succeeded", channel);
-        Recorder aliceOnB = Recorder.connect(b, Cluster.KEY);
-        Cluster.joinPresence(aliceOnB, channel, "alice");
-        aliceOnB.await("pusher_internal:subscription_succeeded", channel);
-        Recorder bob = Recorder.connect(b, Cluster.KEY);
-        Cluster.joinPresence(bob, channel, "bob");
-        bob.await("pusher_internal:subscription_succeeded", channel);
-        Recorder reader = Recorder.connect(a, Cluster.KEY);
-        reader.subscribe("news");
-        reader.await("pusher_internal:subscription_succeeded", "news");
+        Recorder alice = Cluster.member(a, channel, "alice");
+        Recorder aliceOnB = Cluster.member(b, channel, "alice");
+        Recorder bob = Cluster.member(b, channel, "bob");
+        Recorder reader = Cluster.subscriber(a, "news");
         Thread.sleep(200); // counts are told to Redis without waiting
 
         for (BroadcastHub node : List.of(a, b)) {

@@ -49,15 +49,9 @@ class FaultsTest {
             BroadcastHub a = cluster.node();
             BroadcastHub b = cluster.node();
             String channel = "presence-hooks";
-            Recorder aliceA = Recorder.connect(a, Cluster.KEY);
-            Cluster.joinPresence(aliceA, channel, "alice");
-            aliceA.await("pusher_internal:subscription_succeeded", channel);
-            Recorder aliceB = Recorder.connect(b, Cluster.KEY);
-            Cluster.joinPresence(aliceB, channel, "alice");
-            aliceB.await("pusher_internal:subscription_succeeded", channel);
-            Recorder bob = Recorder.connect(b, Cluster.KEY);
-            Cluster.joinPresence(bob, channel, "bob");
-            bob.await("pusher_internal:subscription_succeeded", channel);
+            Recorder aliceA = Cluster.member(a, channel, "alice");
+            Recorder aliceB = Cluster.member(b, channel, "alice");
+            Recorder bob = Cluster.member(b, channel, "bob");
             bob.send("{\"event\":\"client-wave\",\"channel\":\"" + channel + "\",\"data\":{}}");
             aliceA.await("client-wave", channel);
             await(() -> hooks.names().size() >= 4, Duration.ofSeconds(5), "first four webhooks");
@@ -86,12 +80,8 @@ class FaultsTest {
             BroadcastHub a = cluster.node(Limits.DEFAULTS, bus -> bus.nodeTimeout(Duration.ofSeconds(2)));
             BroadcastHub b = cluster.node(Limits.DEFAULTS, bus -> bus.nodeTimeout(Duration.ofSeconds(2)));
             String channel = "presence-ghosts";
-            Recorder alice = Recorder.connect(a, Cluster.KEY);
-            Cluster.joinPresence(alice, channel, "alice");
-            alice.await("pusher_internal:subscription_succeeded", channel);
-            Recorder bob = Recorder.connect(b, Cluster.KEY);
-            Cluster.joinPresence(bob, channel, "bob");
-            bob.await("pusher_internal:subscription_succeeded", channel);
+            Recorder alice = Cluster.member(a, channel, "alice");
+            Recorder bob = Cluster.member(b, channel, "bob");
             alice.await("pusher_internal:member_added", channel);
 
             long crashed = System.nanoTime();
@@ -111,19 +101,11 @@ class FaultsTest {
     void redisKilledAndRestartedEmptyLocalDeliveryGoesOnAndTheClusterHealsByItself() throws Exception {
         BroadcastHub a = cluster.node();
         BroadcastHub b = cluster.node();
-        Recorder onA = Recorder.connect(a, Cluster.KEY);
-        onA.subscribe("news");
-        onA.await("pusher_internal:subscription_succeeded", "news");
-        Recorder onB = Recorder.connect(b, Cluster.KEY);
-        onB.subscribe("news");
-        onB.await("pusher_internal:subscription_succeeded", "news");
+        Recorder onA = Cluster.subscriber(a, "news");
+        Recorder onB = Cluster.subscriber(b, "news");
         String channel = "presence-room";
-        Recorder alice = Recorder.connect(a, Cluster.KEY);
-        Cluster.joinPresence(alice, channel, "alice");
-        alice.await("pusher_internal:subscription_succeeded", channel);
-        Recorder bob = Recorder.connect(b, Cluster.KEY);
-        Cluster.joinPresence(bob, channel, "bob");
-        bob.await("pusher_internal:subscription_succeeded", channel);
+        Recorder alice = Cluster.member(a, channel, "alice");
+        Recorder bob = Cluster.member(b, channel, "bob");
 
         redis.kill();
         for (int i = 0; i < 5; i++) {
@@ -160,11 +142,38 @@ class FaultsTest {
     }
 
     @Test
+    void redisUnresponsiveForAWhileThenBackWithItsDataWhatChangedMeanwhileIsAnnouncedOnce() throws Exception {
+        try (Webhooks hooks = new Webhooks()) {
+            cluster.webhooks = hooks.url();
+            BroadcastHub a = cluster.node();
+            BroadcastHub b = cluster.node();
+            String channel = "presence-pause";
+            Recorder alice = Cluster.member(a, channel, "alice");
+            Recorder bob = Cluster.member(b, channel, "bob");
+            alice.await("pusher_internal:member_added", channel);
+            await(() -> hooks.names().contains("member_added presence-pause bob"), Duration.ofSeconds(5), "bob's member_added");
+
+            redis.call(r -> r.clientPause(5000)); // every client's commands wait 5 s: the nodes' time out after 2
+            bob.connection.closed(); // bob leaves while Redis does not answer
+            JsonNode removed = alice.await(f -> f.path("event").asText().equals("pusher_internal:member_removed"),
+                    Duration.ofSeconds(20));
+            assertEquals("bob", Recorder.data(removed).path("user_id").asText());
+            await(() -> hooks.names().contains("member_removed presence-pause bob"), Duration.ofSeconds(10),
+                    "bob's member_removed webhook, once Redis answers again");
+            Thread.sleep(1000);
+            assertEquals(1, alice.all("pusher_internal:member_removed").size());
+            assertEquals(1, hooks.names().stream().filter(n -> n.equals("member_removed presence-pause bob")).count(), hooks.names()::toString);
+            assertEquals(1, hooks.names().stream().filter(n -> n.equals("member_added presence-pause alice")).count(),
+                    "alice was not announced again: " + hooks.names());
+            assertEquals("{\"users\":[{\"id\":\"alice\"}]}",
+                    Cluster.api(a, "GET", "/apps/1/channels/" + channel + "/users", java.util.Map.of(), null).body());
+        }
+    }
+
+    @Test
     void aMessageANodeCannotReadIsDroppedCountedAndTheNodeGoesOn() throws Exception {
         BroadcastHub a = cluster.node();
-        Recorder client = Recorder.connect(a, Cluster.KEY);
-        client.subscribe("news");
-        client.await("pusher_internal:subscription_succeeded", "news");
+        Recorder client = Cluster.subscriber(a, "news");
         redis.call(r -> r.publish("test:1:e:news", "not json"));
         redis.call(r -> r.publish("test:1:e:news", "{\"t\":\"e\",\"e\":5}"));
         redis.call(r -> r.publish("test:ctl", "[]"));

@@ -17,10 +17,11 @@ import java.util.concurrent.CompletionStage;
  * reflects every presence change up to {@code s}, and changes after it reach {@link
  * ClusterNode#presenceChanged} afterwards, none lost.
  *
- * <p>Exactly-once duties: the node whose call made a cluster-wide transition (the first
- * subscriber anywhere, the user's first connection anywhere, and their reverse) is told so by the
- * stage's result and sends the webhook; transitions the bus finds itself (a node that died) reach
- * {@link ClusterNode#webhook} on exactly one node.
+ * <p>Webhooks of cluster-wide transitions ({@code channel_occupied} and {@code channel_vacated}
+ * for the first subscriber anywhere and the last, {@code member_added} and {@code member_removed}
+ * for a user's first connection anywhere and its last, also those of a node that died) are the
+ * bus's: it hands each to {@link ClusterNode#webhook} on exactly one node. The node sends the
+ * others ({@code client_event}, {@code cache_miss}) itself.
  */
 public interface ClusterBus extends AutoCloseable {
 
@@ -49,11 +50,8 @@ public interface ClusterBus extends AutoCloseable {
     /** This node no longer serves {@code channel}, unless {@link ClusterNode#serves} says it does again. */
     void unwatch(String appId, String channel);
 
-    /**
-     * This node's subscriptions to {@code channel} changed by {@code delta} (+1 or -1); completes
-     * with whether that occupied or vacated the channel cluster-wide (for the webhooks).
-     */
-    CompletionStage<Occupancy> subscriptions(String appId, String channel, int delta);
+    /** This node's subscriptions to {@code channel} changed by {@code delta} (+1 or -1). */
+    void subscriptions(String appId, String channel, int delta);
 
     /** This node's connections to app {@code appId} changed by {@code delta}. */
     void connections(String appId, int delta);
@@ -68,7 +66,7 @@ public interface ClusterBus extends AutoCloseable {
     /**
      * The last connection of {@code userId} on this node left presence channel {@code channel}
      * (unless {@link ClusterNode#holds} says it is back); completes with whether that was its
-     * last connection anywhere (for the {@code member_removed} webhook).
+     * last connection anywhere.
      */
     CompletionStage<Boolean> leave(String appId, String channel, String userId);
 
@@ -126,17 +124,12 @@ public interface ClusterBus extends AutoCloseable {
 
     /** How a {@link #join} ended. */
     enum Outcome {
-        /** The user was new to the cluster's roster: this node sends {@code member_added}. */
+        /** The user was new to the cluster's roster. */
         ADDED,
         /** The user was already present through another node. */
         PRESENT,
         /** The channel has its most members; nothing changed. */
         FULL
-    }
-
-    /** What a change of subscriptions did to the channel cluster-wide. */
-    enum Occupancy {
-        OCCUPIED, VACATED, UNCHANGED
     }
 
     /** A cache channel's last event. */

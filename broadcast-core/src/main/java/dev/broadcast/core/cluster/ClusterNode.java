@@ -39,7 +39,7 @@ public interface ClusterNode {
     /** This node's state, for the bus to announce again after the cluster lost it. */
     List<AppState> state();
 
-    /** Sends a webhook for a transition the bus found itself (the members of a node that died). */
+    /** Sends the webhook of a cluster-wide transition; the bus calls it on exactly one node. */
     void webhook(String appId, String name, String channel, String userId);
 
     /**

@@ -229,8 +229,8 @@ public final class AppRuntime implements TriggerTarget {
     /**
      * One connection of {@code userId} left presence channel {@code channel} here (or never got
      * in: {@code announced} false when the cluster refused it). The user's last connection here
-     * withdraws it from the cluster, and a {@code member_removed} webhook follows when that was
-     * its last connection anywhere.
+     * withdraws it from the cluster; when the cluster cannot be told, this node's view drops the
+     * user at once and the bus sets the cluster right when it is back.
      */
     void releaseHold(String channel, String userId, boolean announced) {
         boolean[] last = {false};
@@ -248,26 +248,15 @@ public final class AppRuntime implements TriggerTarget {
             if (failure != null) {
                 clusterFailed("leave " + channel, failure);
                 channels.presenceChanged(channel, -1, new Member(userId, null), false);
-            } else if (removed) {
-                webhook(Json.object().put("name", "member_removed").put("channel", channel).put("user_id", userId));
             }
         });
     }
 
-    /** Tells the bus this node's subscriptions to {@code channel} changed; webhooks on occupancy changes. */
+    /** Tells the bus this node's subscriptions to {@code channel} changed. */
     void subscriptionsChanged(String channel, int delta) {
-        if (channel.startsWith("#")) {
-            return;
+        if (!channel.startsWith("#")) {
+            bus.subscriptions(app.id(), channel, delta);
         }
-        bus.subscriptions(app.id(), channel, delta).whenComplete((occupancy, failure) -> {
-            if (failure != null) {
-                clusterFailed("count " + channel, failure);
-            } else if (occupancy == ClusterBus.Occupancy.OCCUPIED) {
-                webhook(Json.object().put("name", "channel_occupied").put("channel", channel));
-            } else if (occupancy == ClusterBus.Occupancy.VACATED) {
-                webhook(Json.object().put("name", "channel_vacated").put("channel", channel));
-            }
-        });
     }
 
     private <T> CompletableFuture<T> recover(CompletionStage<T> stage, T fallback, String what) {

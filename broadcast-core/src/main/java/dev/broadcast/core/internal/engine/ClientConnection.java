@@ -408,11 +408,13 @@ public final class ClientConnection implements Connection {
             unsubscribe(channel); // closed by another thread meanwhile: release() may have missed it
             return;
         }
-        if (ready == null ? joined.memberAdded() : clusterJoin != null && clusterJoin.outcome() == ClusterBus.Outcome.ADDED) {
-            runtime.webhook(webhookEvent("member_added", channel).put("user_id", member.userId()));
-        }
-        if (ready == null && joined.occupied()) {
-            runtime.webhook(webhookEvent("channel_occupied", channel));
+        if (ready == null) { // in a cluster the bus sends these, once for all nodes
+            if (joined.memberAdded()) {
+                runtime.webhook(webhookEvent("member_added", channel).put("user_id", member.userId()));
+            }
+            if (joined.occupied()) {
+                runtime.webhook(webhookEvent("channel_occupied", channel));
+            }
         }
         if (ChannelNames.isCache(channel)) {
             var cached = runtime.cache.get(channel);
