@@ -24,7 +24,9 @@ run('cluster-webhooks', async (observed) => {
     await subscribe(c, room);
   }
   bob.channel(room).trigger('client-wave', { hi: true });
+  const missed = new Promise((resolve) => ann1.subscribe(cache).bind('pusher:cache_miss', resolve));
   await subscribe(ann1, cache);
+  await missed; // the miss (and its webhook) before anyone leaves
   step('leaving');
   for (const c of [ann0, ann1, bob]) {
     c.disconnect();

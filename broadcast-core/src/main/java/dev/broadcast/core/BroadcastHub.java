@@ -48,7 +48,7 @@ public final class BroadcastHub implements AutoCloseable {
 
     private BroadcastHub(Builder builder, Scheduler scheduler, Scheduler ownScheduler) {
         this.engine = new Engine(builder.apps, builder.clock, scheduler, builder.webhookRetryBase, builder.webhookAttempts,
-                builder.cluster);
+                builder.cluster, builder.clusterExecutor);
         this.api = new HttpApi(engine, builder.clock);
         this.ownScheduler = ownScheduler;
     }
@@ -188,6 +188,7 @@ public final class BroadcastHub implements AutoCloseable {
         private Duration webhookRetryBase = Duration.ofSeconds(1);
         private int webhookAttempts = 9;
         private ClusterBus cluster;
+        private java.util.concurrent.Executor clusterExecutor;
 
         private Builder() {
         }
@@ -212,6 +213,18 @@ public final class BroadcastHub implements AutoCloseable {
                 }
             }
             apps.add(app);
+            return this;
+        }
+
+        /**
+         * Where the events the cluster relays are fanned out to this node's subscribers; by
+         * default the bus's own delivery thread. A transport that writes all its connections from
+         * one thread passes that thread's executor, so a relayed event costs what a local one
+         * costs (the standalone server does, with one event loop). Events of one channel must
+         * stay in order: give a single-threaded executor.
+         */
+        public Builder clusterExecutor(java.util.concurrent.Executor executor) {
+            this.clusterExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

@@ -186,4 +186,43 @@ class WebhooksTest {
         node.fieldNames().forEachRemaining(names::add);
         return names;
     }
+
+    /** Two threads sending a fresh hub's first webhooks at once both get posted (the client was once made after the thread). */
+    @Test
+    void theFirstWebhooksSentFromTwoThreadsAtOnceAreBothPosted() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(attempt -> 200)) {
+            dev.broadcast.core.config.App app = dev.broadcast.core.config.App.builder("1", "key", "secret")
+                    .webhook(receiver.uri()).build();
+            int rounds = 30;
+            for (int round = 0; round < rounds; round++) {
+                Scheduler scheduler = Scheduler.daemon();
+                var webhooks = new dev.broadcast.core.internal.webhooks.Webhooks(scheduler, java.time.InstantSource.system(),
+                        Duration.ofMillis(50), 1);
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                List<Thread> threads = new ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    String channel = "round-" + round + "-" + t;
+                    Thread thread = new Thread(() -> {
+                        try {
+                            start.await();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        webhooks.send(app, dev.broadcast.core.internal.wire.Json.object().put("name", "channel_occupied")
+                                .put("channel", channel));
+                    });
+                    thread.start();
+                    threads.add(thread);
+                }
+                for (Thread thread : threads) {
+                    thread.join();
+                }
+                WebhookReceiver.awaitCondition(() -> webhooks.sent() + webhooks.failed() >= 1, WAIT, () -> "posts");
+                webhooks.close();
+                scheduler.close();
+            }
+            List<JsonNode> events = receiver.awaitEvents(2 * rounds, WAIT);
+            assertEquals(2 * rounds, events.size());
+        }
+    }
 }

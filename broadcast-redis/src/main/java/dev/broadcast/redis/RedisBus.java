@@ -95,6 +95,8 @@ public final class RedisBus implements ClusterBus {
     private final Map<String, Target> watched = new ConcurrentHashMap<>();
     /** Redis channel to its pending or done SUBSCRIBE. Guarded by itself. */
     private final Map<String, CompletableFuture<Void>> subscribing = new HashMap<>();
+    /** Redis channel to the last of this node's presence changes sent or waiting to be. Guarded by itself. */
+    private final Map<String, CompletableFuture<Void>> presenceOrder = new HashMap<>();
     /** Delivery thread only: roster reads in flight per Redis channel, and the changes held meanwhile. */
     private final Map<String, Integer> rosterReads = new HashMap<>();
     private final Map<String, List<Runnable>> held = new HashMap<>();
@@ -363,7 +365,7 @@ public final class RedisBus implements ClusterBus {
     @Override
     public CompletionStage<Join> join(String appId, String channel, Member member, int maxMembers) {
         String info = member.infoJson() == null ? "null" : member.infoJson();
-        return readRoster(eventsChannel(appId, channel), () -> Scripts.JOIN.<List<Object>>run(redis, ScriptOutputType.MULTI,
+        return readRoster(eventsChannel(appId, channel), true, () -> Scripts.JOIN.<List<Object>>run(redis, ScriptOutputType.MULTI,
                 prefix, nodeId, appId, channel, member.userId(), info, Integer.toString(maxMembers)), reply -> {
                     Outcome outcome = switch (String.valueOf(reply.get(0))) {
                         case "a" -> {
@@ -380,11 +382,7 @@ public final class RedisBus implements ClusterBus {
     @Override
     public CompletionStage<Boolean> leave(String appId, String channel, String userId) {
         CompletableFuture<Boolean> result = new CompletableFuture<>();
-        onDeliveryThread(() -> {
-            if (node.holds(appId, channel, userId)) {
-                result.complete(false); // back again meanwhile: the join that follows keeps it
-                return;
-            }
+        inOrder(eventsChannel(appId, channel), () -> {
             Scripts.LEAVE.<Long>run(redis, ScriptOutputType.INTEGER, prefix, nodeId, appId, channel, userId)
                     .whenCompleteAsync((removed, failure) -> {
                         if (removed != null && removed == 1) {
@@ -398,7 +396,7 @@ public final class RedisBus implements ClusterBus {
 
     @Override
     public CompletionStage<Roster> roster(String appId, String channel) {
-        return readRoster(eventsChannel(appId, channel),
+        return readRoster(eventsChannel(appId, channel), false,
                 () -> Scripts.ROSTER.<List<Object>>run(redis, ScriptOutputType.MULTI, prefix, nodeId, appId, channel),
                 RedisBus::roster);
     }
@@ -615,10 +613,11 @@ public final class RedisBus implements ClusterBus {
      * changes that arrive meanwhile and handing them on after the answer, so the node sees the
      * roster and then every later change, in order.
      */
-    private <T> CompletionStage<T> readRoster(String redisChannel, java.util.function.Supplier<CompletionStage<List<Object>>> read,
+    private <T> CompletionStage<T> readRoster(String redisChannel, boolean change,
+                                              java.util.function.Supplier<CompletionStage<List<Object>>> read,
                                               Function<List<Object>, T> answer) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        onDeliveryThread(() -> {
+        Runnable send = () -> {
             rosterReads.merge(redisChannel, 1, Integer::sum);
             read.get().whenCompleteAsync((reply, failure) -> {
                 try {
@@ -639,8 +638,56 @@ public final class RedisBus implements ClusterBus {
                     }
                 }
             }, delivery);
-        }, result);
+        };
+        if (change) {
+            inOrder(redisChannel, send, result);
+        } else {
+            onDeliveryThread(send, result);
+        }
         return result;
+    }
+
+    /**
+     * Sends this node's presence changes of one channel in the order they were made: {@code send}
+     * runs on the delivery thread once the previous change of the channel was sent and the
+     * channel's SUBSCRIBE was acknowledged (so the node hears what follows its change). Lettuce
+     * writes what one thread sends in order, so Redis applies the changes in that order too.
+     */
+    private void inOrder(String redisChannel, Runnable send, CompletableFuture<?> stage) {
+        if (closed) {
+            stage.completeExceptionally(new IllegalStateException("the cluster bus is closed"));
+            return;
+        }
+        synchronized (presenceOrder) {
+            CompletableFuture<Void> previous = presenceOrder.get(redisChannel);
+            if (previous == null) {
+                synchronized (subscribing) {
+                    previous = subscribing.get(redisChannel);
+                }
+            }
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            presenceOrder.put(redisChannel, sent);
+            (previous == null ? CompletableFuture.completedFuture(null) : previous.handle((v, e) -> null))
+                    .thenRunAsync(() -> {
+                        try {
+                            send.run();
+                        } finally {
+                            finishSend(redisChannel, sent);
+                        }
+                    }, delivery)
+                    .exceptionally(rejected -> { // the bus closed meanwhile
+                        stage.completeExceptionally(rejected);
+                        finishSend(redisChannel, sent);
+                        return null;
+                    });
+        }
+    }
+
+    private void finishSend(String redisChannel, CompletableFuture<Void> sent) {
+        sent.complete(null);
+        synchronized (presenceOrder) {
+            presenceOrder.remove(redisChannel, sent);
+        }
     }
 
     /** A roster from a script's reply: seq, then user id and info pairs. */

@@ -33,10 +33,22 @@ class FaultsTest {
     }
 
     static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        await(condition, timeout, () -> what);
+    }
+
+    static void await(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " not within " + timeout);
+                Thread.getAllStackTraces().forEach((t, st) -> {
+                    if (t.getName().startsWith("broadcast")) {
+                        System.out.println("THREAD " + t.getName() + " " + t.getState());
+                        for (StackTraceElement e : st) {
+                            System.out.println("    " + e);
+                        }
+                    }
+                });
+                throw new AssertionError(what.get() + " not within " + timeout);
             }
             Thread.sleep(20);
         }
@@ -54,7 +66,7 @@ class FaultsTest {
             Recorder bob = Cluster.member(b, channel, "bob");
             bob.send("{\"event\":\"client-wave\",\"channel\":\"" + channel + "\",\"data\":{}}");
             aliceA.await("client-wave", channel);
-            await(() -> hooks.names().size() >= 4, Duration.ofSeconds(5), "first four webhooks");
+            await(() -> hooks.names().size() >= 4, Duration.ofSeconds(5), () -> "first four webhooks (got " + hooks.names() + "; a " + a.stats() + " b " + b.stats() + ")");
 
             aliceA.connection.closed();
             bob.connection.closed();

@@ -36,18 +36,28 @@ public final class BroadcastServer implements AutoCloseable {
     public static BroadcastServer start(ServerOptions options) throws IOException {
         BroadcastHub.Builder builder = BroadcastHub.builder();
         options.apps().forEach(builder::app);
+        io.netty.channel.EventLoopGroup loops = options.transport() == ServerOptions.TransportKind.NETTY
+                ? NettyServer.loops(options.ioThreads()) : null;
         if (options.redisUrl() != null) {
             try {
                 builder.cluster(RedisBus.builder(options.redisUrl()).prefix(options.redisPrefix()).connect());
             } catch (IllegalArgumentException | IllegalStateException e) {
+                if (loops != null) {
+                    loops.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+                }
                 throw new IllegalStateException("--redis-url: " + e.getMessage(), e);
+            }
+            if (loops != null && options.ioThreads() == 1) {
+                // the one loop writes every connection: fanning the cluster's events out on it too
+                // costs what a local broadcast costs, instead of a hand-off per connection
+                builder.clusterExecutor(loops.next());
             }
         }
         BroadcastHub hub = builder.build();
         try {
             return new BroadcastServer(hub, switch (options.transport()) {
                 case NETTY -> {
-                    NettyServer netty = new NettyServer(hub, options.ioThreads());
+                    NettyServer netty = new NettyServer(hub, options.ioThreads(), loops);
                     netty.start(options.host(), options.port());
                     yield netty;
                 }

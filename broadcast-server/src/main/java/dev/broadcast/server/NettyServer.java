@@ -77,8 +77,17 @@ final class NettyServer implements ServerTransport {
     private Channel listener;
 
     NettyServer(BroadcastHub hub, int ioThreads) {
+        this(hub, ioThreads, eventLoops(ioThreads));
+    }
+
+    /** The event loops this server will run, made before it so the hub can be built on them. */
+    static EventLoopGroup loops(int ioThreads) {
+        return eventLoops(ioThreads);
+    }
+
+    NettyServer(BroadcastHub hub, int ioThreads, EventLoopGroup loops) {
         this.hub = hub;
-        this.loops = eventLoops(ioThreads);
+        this.loops = loops;
         loops.forEach(loop -> flushers.put(loop, new Flusher((EventLoop) loop)));
     }
 

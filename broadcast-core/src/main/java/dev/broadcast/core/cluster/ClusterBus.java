@@ -59,14 +59,15 @@ public interface ClusterBus extends AutoCloseable {
     /**
      * The user of {@code member} has its first connection on this node in presence channel
      * {@code channel}: adds it cluster-wide unless the channel already has {@code maxMembers}
-     * other users. Completes with the outcome and the roster as of the change.
+     * other users. Completes with the outcome and the roster as of the change. A node's joins and
+     * {@link #leave leaves} of one channel reach the cluster in the order they were called, each
+     * after the channel's {@link #watch}.
      */
     CompletionStage<Join> join(String appId, String channel, Member member, int maxMembers);
 
     /**
-     * The last connection of {@code userId} on this node left presence channel {@code channel}
-     * (unless {@link ClusterNode#holds} says it is back); completes with whether that was its
-     * last connection anywhere.
+     * The last connection of {@code userId} on this node left presence channel {@code channel};
+     * completes with whether that was its last connection anywhere.
      */
     CompletionStage<Boolean> leave(String appId, String channel, String userId);
 

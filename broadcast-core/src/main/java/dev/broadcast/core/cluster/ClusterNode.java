@@ -33,9 +33,6 @@ public interface ClusterNode {
     /** Whether this node has a subscriber of {@code channel} now. */
     boolean serves(String appId, String channel);
 
-    /** Whether {@code userId} has a connection on this node in presence channel {@code channel} now. */
-    boolean holds(String appId, String channel, String userId);
-
     /** This node's state, for the bus to announce again after the cluster lost it. */
     List<AppState> state();
 

@@ -187,24 +187,27 @@ public final class AppRuntime implements TriggerTarget {
             ready = watched.thenApply(v -> new Ready(null, null, null));
         } else {
             boolean[] first = {false};
+            // the bus is told inside the compute, so this node's joins and leaves of a user reach
+            // it in the order the holds changed (the bus sends the join after the watch)
             PresenceHold hold = holds.compute(presenceKey(channel, member.userId()), (key, existing) -> {
                 if (existing == null) {
                     first[0] = true;
-                    return new PresenceHold(member);
+                    PresenceHold created = new PresenceHold(member);
+                    bus.join(app.id(), channel, member, app.limits().maxPresenceMembers())
+                            .whenComplete((join, failure) -> {
+                                if (failure != null) {
+                                    clusterFailed("join " + channel, failure);
+                                    created.joined.complete(null);
+                                } else {
+                                    created.joined.complete(join);
+                                }
+                            });
+                    return created;
                 }
                 existing.count++;
                 return existing;
             });
             if (first[0]) {
-                watched.thenCompose(v -> bus.join(app.id(), channel, member, app.limits().maxPresenceMembers()))
-                        .whenComplete((join, failure) -> {
-                            if (failure != null) {
-                                clusterFailed("join " + channel, failure);
-                                hold.joined.complete(null);
-                            } else {
-                                hold.joined.complete(join);
-                            }
-                        });
                 ready = hold.joined.thenApply(join -> new Ready(join, join == null ? null : join.roster(), null));
             } else {
                 ready = hold.joined.thenCompose(join -> {
@@ -233,22 +236,19 @@ public final class AppRuntime implements TriggerTarget {
      * user at once and the bus sets the cluster right when it is back.
      */
     void releaseHold(String channel, String userId, boolean announced) {
-        boolean[] last = {false};
         holds.computeIfPresent(presenceKey(channel, userId), (key, hold) -> {
             if (--hold.count > 0) {
                 return hold;
             }
-            last[0] = true;
-            return null;
-        });
-        if (!last[0] || !announced) {
-            return;
-        }
-        bus.leave(app.id(), channel, userId).whenComplete((removed, failure) -> {
-            if (failure != null) {
-                clusterFailed("leave " + channel, failure);
-                channels.presenceChanged(channel, -1, new Member(userId, null), false);
+            if (announced) { // told inside the compute: see prepare
+                bus.leave(app.id(), channel, userId).whenComplete((removed, failure) -> {
+                    if (failure != null) {
+                        clusterFailed("leave " + channel, failure);
+                        channels.presenceChanged(channel, -1, new Member(userId, null), false);
+                    }
+                });
             }
+            return null;
         });
     }
 

@@ -49,10 +49,12 @@ public final class ClientConnection implements Connection {
     private int rateWindowCount;
     /**
      * Messages that arrived while a subscription waited for the cluster, handled in order after
-     * it; {@code waiting} and the queue are guarded by the queue.
+     * it. Only a node of a cluster ever waits: on a single node {@link #receive} reads the
+     * volatile flag and nothing else. The queue (made on first use) and the counter are guarded
+     * by this connection's monitor.
      */
-    private final ArrayDeque<String> parked = new ArrayDeque<>(0);
-    private boolean waiting;
+    private ArrayDeque<String> parked;
+    private volatile boolean waiting;
     /** How many waits have started; tells {@link #resume} that a message it handled began one. */
     private int waits;
 
@@ -215,15 +217,20 @@ public final class ClientConnection implements Connection {
             return;
         }
         touch();
-        synchronized (parked) {
-            if (waiting) {
-                if (parked.size() >= MAX_PARKED) {
-                    closeWith(CloseCodes.GOING_AWAY, "Over " + MAX_PARKED
-                            + " messages sent while a subscription waited for the cluster", false);
+        if (waiting) {
+            synchronized (this) {
+                if (waiting) {
+                    if (parked == null) {
+                        parked = new ArrayDeque<>();
+                    }
+                    if (parked.size() >= MAX_PARKED) {
+                        closeWith(CloseCodes.GOING_AWAY, "Over " + MAX_PARKED
+                                + " messages sent while a subscription waited for the cluster", false);
+                        return;
+                    }
+                    parked.add(text);
                     return;
                 }
-                parked.add(text);
-                return;
             }
         }
         handle(text);
@@ -334,7 +341,7 @@ public final class ClientConnection implements Connection {
             join(channel, member, ready.join());
             return;
         }
-        synchronized (parked) {
+        synchronized (this) {
             waiting = true;
             waits++;
         }
@@ -352,17 +359,17 @@ public final class ClientConnection implements Connection {
         while (true) {
             String next;
             int started;
-            synchronized (parked) {
-                next = parked.poll();
+            synchronized (this) {
+                next = parked == null ? null : parked.poll();
                 if (next == null || !open.get()) {
-                    parked.clear();
+                    parked = null;
                     waiting = false;
                     return;
                 }
                 started = waits;
             }
             handle(next);
-            synchronized (parked) {
+            synchronized (this) {
                 if (waits != started) {
                     return; // that message waits for the cluster now; its completion resumes
                 }

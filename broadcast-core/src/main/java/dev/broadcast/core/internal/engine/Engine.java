@@ -38,13 +38,16 @@ public final class Engine implements ClusterNode {
     private final Scheduler.Cancellable sweep;
     private final SecureRandom random = new SecureRandom();
     private final ClusterBus bus;
+    /** Where relayed events are fanned out, or null for the bus's thread. */
+    private final java.util.concurrent.Executor clusterExecutor;
     private volatile boolean closed;
 
     /** An engine, a node of the cluster {@code bus} joins it to, or a single node when it is null. */
     public Engine(List<App> apps, InstantSource clock, Scheduler scheduler, Duration webhookRetryBase, int webhookAttempts,
-                  ClusterBus bus) {
+                  ClusterBus bus, java.util.concurrent.Executor clusterExecutor) {
         this.webhooks = new Webhooks(scheduler, clock, webhookRetryBase, webhookAttempts);
         this.bus = bus;
+        this.clusterExecutor = clusterExecutor;
         for (App app : apps) {
             AppRuntime runtime = new AppRuntime(app, clock, counters, webhooks, bus);
             byKey.put(app.key(), runtime);
@@ -61,8 +64,17 @@ public final class Engine implements ClusterNode {
     @Override
     public void deliver(ClusterBus.Event event) {
         AppRuntime runtime = byId.get(event.appId());
-        if (runtime != null) {
+        if (runtime == null) {
+            return;
+        }
+        if (clusterExecutor == null) {
             runtime.deliver(event);
+        } else {
+            try {
+                clusterExecutor.execute(() -> runtime.deliver(event));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the transport is stopping: its connections are closing anyway
+            }
         }
     }
 
@@ -94,12 +106,6 @@ public final class Engine implements ClusterNode {
     public boolean serves(String appId, String channel) {
         AppRuntime runtime = byId.get(appId);
         return runtime != null && runtime.channels.serves(channel);
-    }
-
-    @Override
-    public boolean holds(String appId, String channel, String userId) {
-        AppRuntime runtime = byId.get(appId);
-        return runtime != null && runtime.holds.containsKey(AppRuntime.presenceKey(channel, userId));
     }
 
     @Override

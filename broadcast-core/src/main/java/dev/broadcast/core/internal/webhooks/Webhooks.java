@@ -88,15 +88,17 @@ public final class Webhooks implements AutoCloseable {
         if (current == null) {
             synchronized (this) {
                 if (executor == null) {
+                    // the client first: a caller that sees the executor (read without the lock)
+                    // may submit a post at once, and the post needs the client
+                    client = HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(5))
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .build();
                     executor = Executors.newSingleThreadExecutor(runnable -> {
                         Thread thread = new Thread(runnable, "broadcast-webhooks");
                         thread.setDaemon(true);
                         return thread;
                     });
-                    client = HttpClient.newBuilder()
-                            .connectTimeout(Duration.ofSeconds(5))
-                            .followRedirects(HttpClient.Redirect.NEVER)
-                            .build();
                 }
                 current = executor;
             }
