@@ -97,9 +97,20 @@ public final class RedisBus implements ClusterBus {
     private final Map<String, CompletableFuture<Void>> subscribing = new HashMap<>();
     /** Redis channel to the last of this node's presence changes sent or waiting to be. Guarded by itself. */
     private final Map<String, CompletableFuture<Void>> presenceOrder = new HashMap<>();
-    /** Delivery thread only: roster reads in flight per Redis channel, and the changes held meanwhile. */
+    /**
+     * Delivery thread only, per Redis channel: roster reads in flight, the roster changes held
+     * meanwhile, and the highest sequence number of a change received.
+     */
     private final Map<String, Integer> rosterReads = new HashMap<>();
-    private final Map<String, List<Runnable>> held = new HashMap<>();
+    private final Map<String, List<Change>> held = new HashMap<>();
+    private final Map<String, Long> lastSeq = new HashMap<>();
+
+    /** A roster change on its way to the node. */
+    private record Change(long seq, Runnable apply) {
+    }
+
+    /** How long a roster answer waits for the changes before it to arrive, so each reaches the node on its own. */
+    static final long CHANGES_WAIT_MILLIS = 200;
 
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
@@ -331,6 +342,15 @@ public final class RedisBus implements ClusterBus {
             watched.remove(redisChannel);
             subscribing.remove(redisChannel);
             pubsub.async().unsubscribe(redisChannel);
+            try {
+                delivery.execute(() -> {
+                    if (!watched.containsKey(redisChannel)) {
+                        lastSeq.remove(redisChannel);
+                    }
+                });
+            } catch (RejectedExecutionException closing) {
+                // nothing to forget
+            }
         }
     }
 
@@ -569,11 +589,13 @@ public final class RedisBus implements ClusterBus {
                 }
                 long seq = m.get("s").asLong();
                 Member member = new Member(m.get("u").asText(), type.equals("a") ? info(m.path("i").asText("null")) : null);
-                Runnable change = () -> node.presenceChanged(target.appId(), target.channel(), seq, member, type.equals("a"));
+                Change change = new Change(seq, () -> node.presenceChanged(target.appId(), target.channel(), seq, member,
+                        type.equals("a")));
+                lastSeq.merge(redisChannel, seq, Math::max);
                 if (rosterReads.containsKey(redisChannel)) {
                     held.computeIfAbsent(redisChannel, c -> new ArrayList<>()).add(change);
                 } else {
-                    change.run();
+                    change.apply().run();
                 }
             }
             default -> malformed(redisChannel, message);
@@ -610,8 +632,11 @@ public final class RedisBus implements ClusterBus {
 
     /**
      * Runs a roster read for {@code redisChannel} on the delivery thread, holding back the roster
-     * changes that arrive meanwhile and handing them on after the answer, so the node sees the
-     * roster and then every later change, in order.
+     * changes that arrive meanwhile. When the answer (as of sequence number {@code s}) comes, the
+     * held changes up to {@code s} reach the node first, each on its own (waiting up to
+     * {@link #CHANGES_WAIT_MILLIS} for those still on their way), then the answer, then the later
+     * changes: every subscriber hears of a member who came and went meanwhile, and nothing is
+     * applied out of order.
      */
     private <T> CompletionStage<T> readRoster(String redisChannel, boolean change,
                                               java.util.function.Supplier<CompletionStage<List<Object>>> read,
@@ -620,23 +645,19 @@ public final class RedisBus implements ClusterBus {
         Runnable send = () -> {
             rosterReads.merge(redisChannel, 1, Integer::sum);
             read.get().whenCompleteAsync((reply, failure) -> {
-                try {
-                    if (failure != null) {
-                        result.completeExceptionally(failure);
-                    } else {
-                        result.complete(answer.apply(reply));
-                    }
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
-                } finally {
-                    if (rosterReads.merge(redisChannel, -1, Integer::sum) <= 0) {
-                        rosterReads.remove(redisChannel);
-                        List<Runnable> changes = held.remove(redisChannel);
-                        if (changes != null) {
-                            changes.forEach(Runnable::run);
-                        }
-                    }
+                if (failure != null) {
+                    finishRead(redisChannel, Long.MIN_VALUE, () -> result.completeExceptionally(failure));
+                    return;
                 }
+                long seq = rosterSeq(reply, change);
+                Runnable finish = () -> finishRead(redisChannel, seq, () -> {
+                    try {
+                        result.complete(answer.apply(reply));
+                    } catch (RuntimeException e) {
+                        result.completeExceptionally(e);
+                    }
+                });
+                awaitChanges(redisChannel, seq, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CHANGES_WAIT_MILLIS), finish);
             }, delivery);
         };
         if (change) {
@@ -645,6 +666,53 @@ public final class RedisBus implements ClusterBus {
             onDeliveryThread(send, result);
         }
         return result;
+    }
+
+    /** The sequence number a roster answer is as of: the first element, after the outcome of a join. */
+    private static long rosterSeq(List<Object> reply, boolean join) {
+        Object seq = reply.get(join ? 1 : 0);
+        return seq instanceof Number n ? n.longValue() : Long.MIN_VALUE;
+    }
+
+    /**
+     * Runs {@code then} once the changes up to {@code seq} arrived, or at {@code deadline}; at once
+     * when none arrived since the channel was watched (the node has no view to keep up to date).
+     */
+    private void awaitChanges(String redisChannel, long seq, long deadline, Runnable then) {
+        Long last = lastSeq.get(redisChannel);
+        if (last == null || last >= seq || System.nanoTime() >= deadline || closed) {
+            then.run();
+            return;
+        }
+        try {
+            delivery.schedule(() -> awaitChanges(redisChannel, seq, deadline, then), 2, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            then.run();
+        }
+    }
+
+    /**
+     * Hands the node the held changes up to {@code seq}, then {@code answer}, then, when no other
+     * read is in flight, the rest.
+     */
+    private void finishRead(String redisChannel, long seq, Runnable answer) {
+        List<Change> changes = held.getOrDefault(redisChannel, List.of());
+        List<Change> later = new ArrayList<>();
+        for (Change c : changes) {
+            if (c.seq() <= seq) {
+                c.apply().run();
+            } else {
+                later.add(c);
+            }
+        }
+        held.remove(redisChannel);
+        answer.run();
+        if (rosterReads.merge(redisChannel, -1, Integer::sum) <= 0) {
+            rosterReads.remove(redisChannel);
+            later.forEach(c -> c.apply().run());
+        } else if (!later.isEmpty()) {
+            held.put(redisChannel, later);
+        }
     }
 
     /**
@@ -808,6 +876,7 @@ public final class RedisBus implements ClusterBus {
                 pubsub.async().subscribe(watched.keySet().toArray(String[]::new));
             }
         }
+        lastSeq.clear(); // a Redis that came back empty numbers the changes from 1 again
         // the other nodes announce themselves on their own next heartbeats: keep members the
         // roster lacks until they all had the time, then drop those still missing
         resetRosters(false);
