@@ -376,7 +376,7 @@ public final class Run {
     /** What one open-loop publishing step measured. */
     record Step(int rate, long published, long expected, long received, double seconds, Histogram latency,
                 long minPerReceiver, long maxPerReceiver, double serverCpu, double generatorCpu,
-                long lagMaxMicros, double generatorNanosPerDelivery) {
+                long lagMaxMicros, double generatorNanosPerDelivery, long sentWithWarmup) {
     }
 
     /** S1: fan-out of events on one public channel to N subscribers at fixed rates. */
@@ -439,6 +439,7 @@ public final class Run {
             gen.measure(measureStart, measureEnd);
         }
         long[] published = {0};
+        long[] sentAll = {0};
         long[] lagMax = {0};
         Exception[] failure = {null};
         // a publisher that falls this far behind (the server is saturated) stops: expected counts only what was sent
@@ -455,7 +456,11 @@ public final class Run {
                         data[k] = payload(scheduled, nextSequence(), o.payload);
                     }
                     lagMax[0] = Math.max(lagMax[0], (System.nanoTime() - scheduled) / 1000);
-                    if (publisher.publish(channels, data, batch) && scheduled >= measureStart) {
+                    boolean accepted = publisher.publish(channels, data, batch);
+                    if (accepted) {
+                        sentAll[0] += batch;
+                    }
+                    if (accepted && scheduled >= measureStart) {
                         published[0] += batch;
                     }
                 }
@@ -502,7 +507,7 @@ public final class Run {
         // CPU is a fraction of one core over [measureStart, stepEnd]; rescaled to the delivery window
         return new Step(rate, published[0], expected, sum(gens, LoadGenerator::measuredReceived), seconds, latency,
                 min, max, serverCpu * window / seconds, genCpu, lagMax[0],
-                all1 > all0 ? (double) (genThread1 - genThread0) / (all1 - all0) : Double.NaN);
+                all1 > all0 ? (double) (genThread1 - genThread0) / (all1 - all0) : Double.NaN, sentAll[0]);
     }
 
     /** The summed CPU time of {@code targets}, empty if any is not measurable. */
