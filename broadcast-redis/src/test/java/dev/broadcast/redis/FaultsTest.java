@@ -206,6 +206,9 @@ class FaultsTest {
                 () -> RedisBus.connect("redis://127.0.0.1:" + RedisProcess.freePort()));
         assertTrue(unreachable.getMessage().startsWith("Cannot connect to Redis at 127.0.0.1:"), unreachable.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RedisBus.builder("redis://x").prefix("has space"));
+        IllegalArgumentException sentinel = assertThrows(IllegalArgumentException.class,
+                () -> RedisBus.connect("redis-sentinel://10.0.0.1:26379/0#mymaster"));
+        assertTrue(sentinel.getMessage().startsWith("Redis URL must look like"), "Sentinel URLs are refused: " + sentinel.getMessage());
     }
 
     @Test
