@@ -95,11 +95,6 @@ final class Cluster implements AutoCloseable {
         return client;
     }
 
-    static void joinPrivate(Recorder client, String channel) throws InterruptedException {
-        client.send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + channel + "\",\"auth\":\""
-                + auth(client.socketId(), channel, null) + "\"}}");
-    }
-
     /** A signed Pusher HTTP API request to {@code hub}. */
     static ApiResponse api(BroadcastHub hub, String method, String path, Map<String, String> query, String body) {
         TreeMap<String, String> params = new TreeMap<>(query);

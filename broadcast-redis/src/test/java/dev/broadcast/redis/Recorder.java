@@ -99,10 +99,6 @@ final class Recorder implements Transport {
         return closeCode;
     }
 
-    synchronized List<JsonNode> frames() {
-        return List.copyOf(frames);
-    }
-
     static JsonNode data(JsonNode frame) {
         JsonNode data = frame.path("data");
         if (data.isTextual()) {
