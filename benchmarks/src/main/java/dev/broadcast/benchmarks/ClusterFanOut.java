@@ -28,6 +28,7 @@ final class ClusterFanOut {
         List<Row> rows = new ArrayList<>();
         for (int rate : o.rates) {
             rows.add(single(o, rate));
+            rows.add(relayed(o, rate));
             rows.add(cluster(o, rate));
         }
         return rows;
@@ -41,6 +42,31 @@ final class ClusterFanOut {
                 double connectSeconds = (gen.lastSubscribedNanos() - connectStart) / 1e9;
                 Run.Step s = Run.step(o, node, gen, publisher, rate, o.subscribers);
                 return new Row("1 node, no Redis", result("1 node", rate, s, o, connectSeconds), Double.NaN, Double.NaN);
+            }
+        }
+    }
+
+    /**
+     * One node on Redis with every subscriber: what the relay path (publish to Redis, receive,
+     * decode, fan out) costs by itself, without a second JVM on the machine.
+     */
+    private static Row relayed(Run.Options o, int rate) throws Exception {
+        try (RedisProcess redis = RedisProcess.start()) {
+            List<String> args = Target.concat(List.of("--redis-url", redis.url()), o.serverArgs);
+            try (Target node = Run.start(o, new Target.Server("1 node + Redis", o.serverJar, args))) {
+                long connectStart = System.nanoTime();
+                try (LoadGenerator gen = Run.connect(o, node, Run.config(o, node, o.subscribers));
+                     Publisher publisher = node.publisher()) {
+                    double connectSeconds = (gen.lastSubscribedNanos() - connectStart) / 1e9;
+                    long publishes0 = publishCalls(redis);
+                    OptionalLong redisCpu0 = Sys.cpuNanos(redis.pid());
+                    long t0 = System.nanoTime();
+                    Run.Step s = Run.step(o, node, gen, publisher, rate, o.subscribers);
+                    double window = (System.nanoTime() - t0) / 1e9;
+                    long publishes = publishCalls(redis) - publishes0;
+                    return new Row("1 node + Redis", result("1 node + Redis", rate, s, o, connectSeconds),
+                            Run.cpuShare(redisCpu0, Sys.cpuNanos(redis.pid()), window), (double) publishes / s.sentWithWarmup());
+                }
             }
         }
     }
