@@ -50,13 +50,9 @@ class ClusterTest {
         BroadcastHub a = cluster.node();
         BroadcastHub b = cluster.node();
         BroadcastHub c = cluster.node();
-        Recorder onA = Recorder.connect(a, Cluster.KEY);
-        Recorder onB = Recorder.connect(b, Cluster.KEY);
-        Recorder onC = Recorder.connect(c, Cluster.KEY);
-        for (Recorder client : List.of(onA, onB, onC)) {
-            client.subscribe("news");
-            client.await("pusher_internal:subscription_succeeded", "news");
-        }
+        Recorder onA = Cluster.subscriber(a, "news");
+        Recorder onB = Cluster.subscriber(b, "news");
+        Recorder onC = Cluster.subscriber(c, "news");
 
         assertEquals(200, Cluster.trigger(a, "news", "story", "one", null).status());
         for (Recorder client : List.of(onA, onB, onC)) {
@@ -76,13 +72,9 @@ class ClusterTest {
     void toOthersExcludesTheSenderWhicheverNodeItIsOn() throws Exception {
         BroadcastHub a = cluster.node();
         BroadcastHub b = cluster.node();
-        Recorder sender = Recorder.connect(b, Cluster.KEY);
-        Recorder other = Recorder.connect(a, Cluster.KEY);
-        Recorder neighbour = Recorder.connect(b, Cluster.KEY);
-        for (Recorder client : List.of(sender, other, neighbour)) {
-            client.subscribe("board");
-            client.await("pusher_internal:subscription_succeeded", "board");
-        }
+        Recorder sender = Cluster.subscriber(b, "board");
+        Recorder other = Cluster.subscriber(a, "board");
+        Recorder neighbour = Cluster.subscriber(b, "board");
         assertEquals(200, Cluster.trigger(a, "board", "moved", "card-1", sender.socketId()).status());
         other.await("moved", "board");
         neighbour.await("moved", "board");
