@@ -62,7 +62,7 @@ class ClusterTest {
         for (Recorder client : List.of(onA, onB, onC)) {
             client.await(f -> f.path("data").asText().equals("two"));
         }
-        Thread.sleep(300);
+        Recorder.settle();
         for (Recorder client : List.of(onA, onB, onC)) {
             assertEquals(List.of("one", "two"), events(client, "story"), "each once");
         }
@@ -78,7 +78,7 @@ class ClusterTest {
         assertEquals(200, Cluster.trigger(a, "board", "moved", "card-1", sender.socketId()).status());
         other.await("moved", "board");
         neighbour.await("moved", "board");
-        Thread.sleep(300);
+        Recorder.settle();
         assertEquals(List.of(), events(sender, "moved"), "the sender on node B was excluded by node A's trigger");
     }
 
@@ -130,7 +130,7 @@ class ClusterTest {
         bob2.connection.closed();
         JsonNode removed = alice.await("pusher_internal:member_removed", channel);
         assertEquals("bob", Recorder.data(removed).path("user_id").asText());
-        Thread.sleep(300);
+        Recorder.settle();
         assertEquals(1, alice.all("pusher_internal:member_removed").size(), "once");
     }
 
@@ -165,7 +165,7 @@ class ClusterTest {
         JsonNode typing = bob.await("client-typing", channel);
         assertEquals("alice", typing.path("user_id").asText());
         assertEquals("{\"n\":12345678901234567890}", typing.path("data").toString());
-        Thread.sleep(300);
+        Recorder.settle();
         assertEquals(0, alice.all("client-typing").size(), "not echoed to the sender");
     }
 

@@ -149,7 +149,7 @@ class FaultsTest {
         assertEquals(3, Recorder.data(carolIn).path("presence").path("count").asInt(), carolIn.toString());
         JsonNode added = bob.await("pusher_internal:member_added", channel);
         assertEquals("carol", Recorder.data(added).path("user_id").asText());
-        Thread.sleep(300);
+        Recorder.settle();
         assertEquals(1, bob.all("pusher_internal:member_added").size(), "no member re-announced to clients");
     }
 

@@ -64,6 +64,14 @@ final class Recorder implements Transport {
         send("{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\"" + channel + "\"}}");
     }
 
+    /**
+     * Waits long enough for a frame that must not come (a duplicate, an echo) to have arrived, so
+     * that counting afterwards proves it did not.
+     */
+    static void settle() throws InterruptedException {
+        Thread.sleep(300);
+    }
+
     /** Waits up to 10 s for a frame matching {@code wanted}; returns it. */
     synchronized JsonNode await(Predicate<JsonNode> wanted) throws InterruptedException {
         return await(wanted, Duration.ofSeconds(10));
