@@ -15,8 +15,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Flusher implements Runnable {
 
-    /** Connections written per pass at most before the loop gets to do I/O again. */
-    static final int MAX_PER_PASS = 512;
+    /**
+     * Connections written per pass at most before the loop gets to do I/O again. A write to a
+     * loopback or LAN socket costs about 17 µs of system time, so a pass holds up reads (an HTTP
+     * API request, a subscribe) for about a millisecond. At 512 a pass took 9 ms, and with two
+     * servers sharing a core an API caller waited so long that it fell behind (S7 in
+     * docs/performance.md).
+     */
+    static final int MAX_PER_PASS = 64;
 
     private final EventLoop loop;
     private final Queue<NettyConnection> pending = new ConcurrentLinkedQueue<>();

@@ -20,7 +20,11 @@ public final class OutboundQueue {
     private final boolean batches;
     private final long maxBytes;
     private final Runnable onWriteFailure;
-    private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+    /**
+     * Replaced by a new deque whenever it is emptied: a long-lived deque ends up in the old
+     * generation, and storing each young frame into it costs G1 a dirty card per delivery.
+     */
+    private ArrayDeque<Frame> frames = new ArrayDeque<>();
     private long queuedBytes;
     /** True while a write is outstanding or a drain loop runs; guarded by this. */
     private boolean writing;
@@ -174,6 +178,7 @@ public final class OutboundQueue {
         Frame frame = frames.poll();
         if (frame != null) {
             queuedBytes -= frame.size();
+            renewIfEmpty();
         }
         return frame;
     }
@@ -189,7 +194,15 @@ public final class OutboundQueue {
             batch.add(f.utf8());
         }
         queuedBytes -= size;
+        renewIfEmpty();
         return batch;
+    }
+
+    /** Called holding this. */
+    private void renewIfEmpty() {
+        if (frames.isEmpty()) {
+            frames = new ArrayDeque<>();
+        }
     }
 
     private void written(Throwable failure) {
