@@ -142,4 +142,31 @@ class ClientEventsTest {
             assertJson("{\"event\":\"client-x\",\"channel\":\"private-chat\",\"data\":\"s\"}", other.since(mark).get(0));
         }
     }
+
+    /**
+     * D4: {@code data} is relayed as the client wrote it. Parsed and written again, {@code 1e999999}
+     * became {@code Infinity}, {@code 12345678901234567890.5} lost digits, {@code 1E2} became
+     * {@code 100.0}, {@code 1e-400} became {@code 0.0} and a lone surrogate {@code "?"}.
+     */
+    @Test
+    void dataIsRelayedByteForByte() {
+        List<String> values = List.of("1e999999", "12345678901234567890.5", "1E2", "1e-400", "-0", "\"\\ud800\"",
+                "\"a\\u0041\\/b\"", "{ \"n\" : 1.50 , \"s\":[ true,null ,\"x\\\"y\"] }", "[]", "false", "\"\"");
+        try (Fixture fixture = Fixture.withClientEvents()) {
+            FixtureClient sender = fixture.connect();
+            FixtureClient other = fixture.connect();
+            sender.subscribe("private-chat");
+            other.subscribe("private-chat");
+            for (String value : values) {
+                fixture.clock.advance(java.time.Duration.ofSeconds(1)); // within the 10 per second
+                int mark = other.transport.rawFrames().size();
+
+                sender.send("{\"event\":\"client-v\",\"data\": " + value + " ,\"channel\":\"private-chat\"}");
+
+                List<String> received = other.transport.rawFrames().subList(mark, other.transport.rawFrames().size());
+                assertEquals(List.of("{\"event\":\"client-v\",\"channel\":\"private-chat\",\"data\":" + value + "}"),
+                        received, value);
+            }
+        }
+    }
 }

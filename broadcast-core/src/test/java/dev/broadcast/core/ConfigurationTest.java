@@ -56,13 +56,20 @@ class ConfigurationTest {
         Limits d = Limits.DEFAULTS;
         assertThrows(IllegalArgumentException.class, () -> new Limits(0, d.maxEventDataBytes(), d.maxEventNameLength(),
                 d.maxChannelsPerTrigger(), d.maxBatchSize(), d.maxPresenceMembers(), d.maxUserInfoBytes(),
-                d.maxUserIdLength(), d.clientEventsPerSecond(), d.maxOutboundBytes(), d.apiTimestampWindow()));
+                d.maxUserIdLength(), d.clientEventsPerSecond(), d.maxOutboundBytes(), d.apiTimestampWindow(),
+                d.maxSubscriptionsPerConnection()));
         assertThrows(IllegalArgumentException.class, () -> new Limits(d.maxMessageBytes(), d.maxEventDataBytes(),
                 d.maxEventNameLength(), d.maxChannelsPerTrigger(), d.maxBatchSize(), d.maxPresenceMembers(),
-                d.maxUserInfoBytes(), d.maxUserIdLength(), d.clientEventsPerSecond(), -1, d.apiTimestampWindow()));
+                d.maxUserInfoBytes(), d.maxUserIdLength(), d.clientEventsPerSecond(), -1, d.apiTimestampWindow(),
+                d.maxSubscriptionsPerConnection()));
         assertThrows(IllegalArgumentException.class, () -> new Limits(d.maxMessageBytes(), d.maxEventDataBytes(),
                 d.maxEventNameLength(), d.maxChannelsPerTrigger(), d.maxBatchSize(), d.maxPresenceMembers(),
-                d.maxUserInfoBytes(), d.maxUserIdLength(), d.clientEventsPerSecond(), d.maxOutboundBytes(), Duration.ZERO));
+                d.maxUserInfoBytes(), d.maxUserIdLength(), d.clientEventsPerSecond(), d.maxOutboundBytes(), Duration.ZERO,
+                d.maxSubscriptionsPerConnection()));
+        assertThrows(IllegalArgumentException.class, () -> new Limits(d.maxMessageBytes(), d.maxEventDataBytes(),
+                d.maxEventNameLength(), d.maxChannelsPerTrigger(), d.maxBatchSize(), d.maxPresenceMembers(),
+                d.maxUserInfoBytes(), d.maxUserIdLength(), d.clientEventsPerSecond(), d.maxOutboundBytes(),
+                d.apiTimestampWindow(), 0));
     }
 
     @Test

@@ -84,7 +84,7 @@ class HubTriggerTest {
         Limits d = Limits.DEFAULTS;
         Limits small = new Limits(d.maxMessageBytes(), 4, 3, 2, d.maxBatchSize(), d.maxPresenceMembers(),
                 d.maxUserInfoBytes(), d.maxUserIdLength(), d.clientEventsPerSecond(), d.maxOutboundBytes(),
-                d.apiTimestampWindow());
+                d.apiTimestampWindow(), d.maxSubscriptionsPerConnection());
         try (Fixture fixture = Fixture.create(b -> b.limits(small))) {
             FixtureClient client = subscribed(fixture, "a");
             assertEquals(1, fixture.hub.trigger(Fixture.ID, List.of("a", "b"), "abc", "1234", null));

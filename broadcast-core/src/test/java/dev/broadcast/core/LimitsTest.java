@@ -22,7 +22,7 @@ class LimitsTest {
 
     @Test
     void defaultsArePushers() {
-        assertEquals(new Limits(10240, 10240, 200, 100, 10, 100, 1024, 128, 10, 1024 * 1024, Duration.ofSeconds(600)),
+        assertEquals(new Limits(10240, 10240, 200, 100, 10, 100, 1024, 128, 10, 1024 * 1024, Duration.ofSeconds(600), 128),
                 Limits.DEFAULTS);
         try (Fixture fixture = Fixture.create()) {
             assertEquals(Limits.DEFAULTS, fixture.app.limits());
@@ -352,7 +352,8 @@ class LimitsTest {
         // events of half the outbound bound: the data limit (a separate check) raised past them
         Limits bigEvents = new Limits(d.maxMessageBytes(), (int) d.maxOutboundBytes(), d.maxEventNameLength(),
                 d.maxChannelsPerTrigger(), d.maxBatchSize(), d.maxPresenceMembers(), d.maxUserInfoBytes(),
-                d.maxUserIdLength(), d.clientEventsPerSecond(), d.maxOutboundBytes(), d.apiTimestampWindow());
+                d.maxUserIdLength(), d.clientEventsPerSecond(), d.maxOutboundBytes(), d.apiTimestampWindow(),
+                d.maxSubscriptionsPerConnection());
         try (Fixture fixture = Fixture.create(b -> b.limits(bigEvents))) {
             long bound = Limits.DEFAULTS.maxOutboundBytes();
             FixtureClient atBound = fixture.connect();
@@ -447,5 +448,33 @@ class LimitsTest {
             events.add(Wire.map("name", "e" + i, "channel", "c", "data", Integer.toString(i)));
         }
         return Wire.write(Wire.map("batch", events));
+    }
+
+    /** D12: one connection held 100,000 subscriptions; now the 129th is refused and nothing changes. */
+    @Test
+    void aConnectionMaySubscribeTo128ChannelsAndThe129thIsRefused() {
+        int max = Limits.DEFAULTS.maxSubscriptionsPerConnection();
+        assertEquals(128, max);
+        try (Fixture fixture = Fixture.create()) {
+            FixtureClient client = fixture.connect();
+            for (int i = 1; i <= max; i++) {
+                List<JsonNode> reply = client.subscribe(i % 2 == 0 ? "private-c" + i : "c" + i);
+                assertEquals("pusher_internal:subscription_succeeded", reply.get(0).path("event").asText(), reply::toString);
+            }
+
+            List<JsonNode> refused = client.subscribe("c-one-too-many");
+
+            assertEquals(1, refused.size(), refused::toString);
+            assertSubscriptionError("c-one-too-many", "LimitReached", 4100, refused.get(0));
+            assertTrue(client.isOpen());
+            assertEquals(max, fixture.hub.stats().subscriptions());
+            FixtureClient other = fixture.connect();
+            assertEquals("pusher_internal:subscription_succeeded",
+                    other.subscribe("c-one-too-many").get(0).path("event").asText(), "others are not affected");
+
+            client.unsubscribe("c1");
+            assertEquals("pusher_internal:subscription_succeeded",
+                    client.subscribe("c-one-too-many").get(0).path("event").asText(), "a freed slot is usable");
+        }
     }
 }

@@ -30,7 +30,7 @@ class BroadcastMetricsTest {
     private static final String KEY = "app-key";
     /** Outbound bound of 1 KiB, so one 2 KB event overflows a stalled client (4100). */
     private static final Limits SMALL_OUTBOUND = new Limits(10 * 1024, 10 * 1024, 200, 100, 10, 100, 1024, 128, 10,
-            1024, Limits.DEFAULTS.apiTimestampWindow());
+            1024, Limits.DEFAULTS.apiTimestampWindow(), Limits.DEFAULTS.maxSubscriptionsPerConnection());
 
     private final BroadcastHub hub = BroadcastHub.builder()
             .app(App.builder("app-id", KEY, "app-secret").limits(SMALL_OUTBOUND).build())

@@ -23,6 +23,10 @@ import java.time.Duration;
  *                               the connection closes with {@link CloseCodes#SLOW_CONSUMER}
  * @param apiTimestampWindow     how far an HTTP API {@code auth_timestamp} may be from the server
  *                               clock (600 s); further gives 401
+ * @param maxSubscriptionsPerConnection channels one connection may be subscribed to at once
+ *                               (128; Pusher documents none, Centrifugo's default is 128); the
+ *                               next subscription gets {@code pusher:subscription_error} with
+ *                               type {@code LimitReached} and status 4100
  */
 public record Limits(
         int maxMessageBytes,
@@ -35,11 +39,12 @@ public record Limits(
         int maxUserIdLength,
         int clientEventsPerSecond,
         long maxOutboundBytes,
-        Duration apiTimestampWindow) {
+        Duration apiTimestampWindow,
+        int maxSubscriptionsPerConnection) {
 
-    /** Pusher's limits. */
+    /** Pusher's limits, and ours where Pusher documents none. */
     public static final Limits DEFAULTS = new Limits(
-            10 * 1024, 10 * 1024, 200, 100, 10, 100, 1024, 128, 10, 1024 * 1024, Duration.ofSeconds(600));
+            10 * 1024, 10 * 1024, 200, 100, 10, 100, 1024, 128, 10, 1024 * 1024, Duration.ofSeconds(600), 128);
 
     public Limits {
         positive("maxMessageBytes", maxMessageBytes);
@@ -52,6 +57,7 @@ public record Limits(
         positive("maxUserIdLength", maxUserIdLength);
         positive("clientEventsPerSecond", clientEventsPerSecond);
         positive("maxOutboundBytes", maxOutboundBytes);
+        positive("maxSubscriptionsPerConnection", maxSubscriptionsPerConnection);
         if (apiTimestampWindow == null || apiTimestampWindow.isNegative() || apiTimestampWindow.isZero()) {
             throw new IllegalArgumentException("apiTimestampWindow must be positive: " + apiTimestampWindow);
         }

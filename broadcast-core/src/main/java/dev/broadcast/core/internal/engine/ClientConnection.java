@@ -266,7 +266,7 @@ public final class ClientConnection implements Connection {
             case "pusher:signin" -> signin(data);
             default -> {
                 if (event.startsWith("client-")) {
-                    clientEvent(event, message);
+                    clientEvent(event, message, text);
                 } else {
                     send(Frames.error(null, "Unsupported event: clients may send pusher:* protocol events and client-* events"));
                 }
@@ -307,6 +307,11 @@ public final class ClientConnection implements Connection {
             // already subscribed: confirm again, change nothing (not even the presence member)
             send(Frames.subscriptionSucceeded(channel, ChannelType.of(channel) == ChannelType.PRESENCE
                     ? runtime.channels.presenceData(channel) : "{}"));
+            return;
+        }
+        if (subscriptions.size() >= limits.maxSubscriptionsPerConnection()) {
+            send(Frames.subscriptionError(channel, "LimitReached", "A connection may be subscribed to at most "
+                    + limits.maxSubscriptionsPerConnection() + " channels; unsubscribe from one first", 4100));
             return;
         }
         ChannelType type = ChannelType.of(channel);
@@ -574,7 +579,7 @@ public final class ClientConnection implements Connection {
         send(Frames.signinSuccess(userData));
     }
 
-    private void clientEvent(String event, JsonNode message) {
+    private void clientEvent(String event, JsonNode message, String text) {
         String channel = Json.text(message, "channel");
         if (!runtime.app.clientEvents()) {
             send(Frames.error(CloseCodes.CLIENT_EVENT_REJECTED, "The app does not have client messaging enabled."));
@@ -602,7 +607,7 @@ public final class ClientConnection implements Connection {
             return;
         }
         JsonNode data = message.get("data");
-        String rawData = data == null ? "null" : Json.write(data);
+        String rawData = data == null ? "null" : Json.rawField(text, "data"); // relayed byte for byte
         String member = subscriptions.get(channel);
         String presenceUser = type == ChannelType.PRESENCE && !member.isEmpty() ? member : null;
         if (runtime.bus != null) { // delivered here too by the cluster, in its order

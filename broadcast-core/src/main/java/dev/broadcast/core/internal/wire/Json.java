@@ -1,6 +1,8 @@
 package dev.broadcast.core.internal.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -79,6 +81,35 @@ public final class Json {
         out.append('"');
         JsonStringEncoder.getInstance().quoteAsString(value, out);
         return out.append('"');
+    }
+
+    /**
+     * The value of the top-level field {@code field} of the JSON object {@code text}, exactly as
+     * written there (numbers, escapes and whitespace inside it untouched), or null when the
+     * field is absent. For relaying what a client sent without re-serializing it: a tree would
+     * turn {@code 1e999999} into {@code Infinity} and {@code 1E2} into {@code 100.0}.
+     *
+     * @param text a document {@link #parse} accepted
+     */
+    public static String rawField(String text, String field) {
+        try (JsonParser parser = MAPPER.getFactory().createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                boolean wanted = field.equals(parser.currentName());
+                parser.nextToken();
+                int start = (int) parser.currentTokenLocation().getCharOffset();
+                parser.skipChildren();
+                parser.finishToken(); // a string's end is read lazily
+                if (wanted) {
+                    return text.substring(start, (int) parser.currentLocation().getCharOffset());
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // parse accepted it already
+        }
     }
 
     /** The text of a string node, or null when the node is absent or not a string. */
