@@ -129,7 +129,8 @@ public final class BroadcastServer implements AutoCloseable {
         System.out.println("broadcast-server listening on " + options.host() + ":" + server.port()
                 + " (transport " + options.transport().name().toLowerCase(java.util.Locale.ROOT) + ")");
         for (App app : options.apps()) {
-            System.out.println("  app id=" + app.id() + " key=" + app.key() + " secret=" + app.secret()
+            System.out.println("  app id=" + app.id() + " key=" + app.key()
+                    + (app.secret().equals(ServerOptions.DEFAULT_SECRET) ? " secret=the default (local use only)" : "")
                     + " client-events=" + app.clientEvents()
                     + " activity-timeout=" + app.activityTimeout().toSeconds() + "s");
         }

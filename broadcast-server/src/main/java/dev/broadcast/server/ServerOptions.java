@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.broadcast.core.config.App;
 import dev.broadcast.redis.RedisBus;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +47,12 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads(), null, DEFAULT_REDIS_PREFIX);
     }
 
+    /**
+     * The secret of the app the flags describe when none is given: fine on one's own machine, so
+     * with it the server listens on loopback only unless told {@code --insecure}.
+     */
+    public static final String DEFAULT_SECRET = "app-secret";
+
     /** The Redis prefix unless {@code --redis-prefix} says otherwise. */
     public static final String DEFAULT_REDIS_PREFIX = "broadcast:";
 
@@ -66,11 +74,11 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
     private static final Map<String, String> FLAGS = new LinkedHashMap<>();
 
     static {
-        FLAGS.put("host", "address to listen on (default 0.0.0.0)");
+        FLAGS.put("host", "address to listen on (default 0.0.0.0; 127.0.0.1 while the secret is the default one)");
         FLAGS.put("port", "port for WebSocket and HTTP API (default 8080)");
         FLAGS.put("app-id", "id of the app (default app-id)");
         FLAGS.put("app-key", "key of the app (default app-key)");
-        FLAGS.put("app-secret", "secret of the app (default app-secret)");
+        FLAGS.put("app-secret", "secret of the app (default app-secret, for local use only)");
         FLAGS.put("client-events", "true|false: allow client events (whispers) (default false)");
         FLAGS.put("activity-timeout", "seconds of silence before the server pings a client (default 120)");
         FLAGS.put("allowed-origins", "comma list of allowed browser origins, * for any (default *)");
@@ -89,6 +97,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
                 + "A Pusher-protocol (v7) WebSocket server with the Pusher HTTP API on the same port.\n"
                 + "Every option can also be set by an environment variable: --app-key is BROADCAST_APP_KEY.\n\n");
         FLAGS.forEach((flag, text) -> out.append(String.format("  --%-18s %s%n", flag, text)));
+        out.append(String.format("  --%-18s %s%n", "insecure", "listen beyond loopback even with the default secret"));
         out.append(String.format("  --%-18s %s%n", "help", "print this and exit"));
         out.append("\nHealth: GET /up answers 200 {\"health\":\"OK\"}. SIGTERM closes clients with 4200 and exits.\n");
         return out.toString();
@@ -108,10 +117,15 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
             }
         });
         boolean help = false;
+        boolean insecure = "true".equalsIgnoreCase(env.get("BROADCAST_INSECURE"));
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
                 help = true;
+                continue;
+            }
+            if (arg.equals("--insecure")) {
+                insecure = true;
                 continue;
             }
             if (!arg.startsWith("--")) {
@@ -137,10 +151,17 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
             return new ServerOptions("0.0.0.0", 8080, List.of(), true);
         }
         JsonNode file = values.containsKey("config") ? readConfig(Path.of(values.get("config"))) : null;
-        String host = values.getOrDefault("host", file != null && file.hasNonNull("host") ? file.get("host").asText() : "0.0.0.0");
         int port = values.containsKey("port") ? integer("port", values.get("port"), 0, 65535)
                 : file != null && file.hasNonNull("port") ? integer("port", file.get("port").asText(), 0, 65535) : 8080;
         List<App> apps = file != null ? appsFromFile(file) : List.of(app(values));
+        boolean defaultSecret = apps.stream().anyMatch(app -> app.secret().equals(DEFAULT_SECRET));
+        String host = values.getOrDefault("host", file != null && file.hasNonNull("host") ? file.get("host").asText()
+                : defaultSecret ? "127.0.0.1" : "0.0.0.0");
+        if (defaultSecret && !insecure && !isLoopback(host)) {
+            throw new IllegalArgumentException("--host " + host + ": an app has the default secret, which everyone knows,"
+                    + " so anyone who can reach the server could sign HTTP API requests. Set a secret with --app-secret"
+                    + " (or BROADCAST_APP_SECRET, or \"secret\" in --config), or pass --insecure to listen anyway");
+        }
         int ioThreads = values.containsKey("io-threads") ? integer("io-threads", values.get("io-threads"), 1, 1024)
                 : defaultIoThreads();
         String redisUrl = values.get("redis-url");
@@ -159,6 +180,20 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
                 redisUrl, redisPrefix);
     }
 
+    /** Whether {@code host} names only this machine (127.0.0.0/8, ::1, localhost). */
+    private static boolean isLoopback(String host) {
+        try {
+            for (InetAddress address : InetAddress.getAllByName(host.strip())) {
+                if (!address.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--host " + host + ": unknown host", e);
+        }
+    }
+
     private static TransportKind transport(String value) {
         return switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "netty" -> TransportKind.NETTY;
@@ -171,7 +206,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         App.Builder builder = App.builder(
                 values.getOrDefault("app-id", "app-id"),
                 values.getOrDefault("app-key", "app-key"),
-                values.getOrDefault("app-secret", "app-secret"));
+                values.getOrDefault("app-secret", DEFAULT_SECRET));
         if (values.containsKey("client-events")) {
             builder.clientEvents(bool("client-events", values.get("client-events")));
         }

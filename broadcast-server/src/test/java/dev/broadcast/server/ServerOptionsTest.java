@@ -20,7 +20,7 @@ class ServerOptionsTest {
     @Test
     void defaultsAreTheEmbeddedApp() {
         ServerOptions options = ServerOptions.parse(new String[0], Map.of());
-        assertEquals("0.0.0.0", options.host());
+        assertEquals("127.0.0.1", options.host(), "the default secret: loopback only");
         assertEquals(8080, options.port());
         App app = options.apps().get(0);
         assertEquals(List.of("app-id", "app-key", "app-secret"), List.of(app.id(), app.key(), app.secret()));
@@ -118,9 +118,28 @@ class ServerOptionsTest {
         assertTrue(ServerOptions.parse(new String[] {"--help"}, Map.of()).help());
         String usage = ServerOptions.usage();
         for (String flag : List.of("--host", "--port", "--app-id", "--app-key", "--app-secret", "--client-events",
-                "--activity-timeout", "--allowed-origins", "--webhook-url", "--config", "--help")) {
+                "--activity-timeout", "--allowed-origins", "--webhook-url", "--config", "--insecure", "--help")) {
             assertTrue(usage.contains(flag), flag);
         }
+    }
+
+    /** D5: with no options the server listened on 0.0.0.0 with the secret everyone knows. */
+    @Test
+    void theDefaultSecretListensOnLoopbackOnlyUnlessToldInsecure() {
+        assertEquals("0.0.0.0", ServerOptions.parse(new String[] {"--app-secret", "s3cret"}, Map.of()).host(),
+                "a real secret: every interface, as before");
+        assertEquals("0.0.0.0", ServerOptions.parse(new String[0], Map.of("BROADCAST_APP_SECRET", "s3cret")).host());
+        for (String loopback : List.of("127.0.0.1", "localhost", "::1", "127.0.0.2")) {
+            assertEquals(loopback, ServerOptions.parse(new String[] {"--host", loopback}, Map.of()).host());
+        }
+        String refused = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--host", "0.0.0.0"}, Map.of())).getMessage();
+        assertTrue(refused.startsWith("--host 0.0.0.0: an app has the default secret"), refused);
+        assertTrue(refused.contains("--app-secret") && refused.contains("--insecure"), refused);
+        assertFalse(refused.contains("app-secret,") || refused.contains("'app-secret'"), "the secret is not printed: " + refused);
+        assertEquals("0.0.0.0", ServerOptions.parse(new String[] {"--host", "0.0.0.0", "--insecure"}, Map.of()).host());
+        assertEquals("0.0.0.0", ServerOptions.parse(new String[] {"--host", "0.0.0.0"},
+                Map.of("BROADCAST_INSECURE", "true")).host());
     }
 
     private static void assertMessage(String expected, String... args) {
