@@ -88,9 +88,28 @@ public final class BroadcastHub implements AutoCloseable {
      * @throws IOException if reading the body or writing the answer failed
      */
     public void serve(ApiExchange exchange) throws IOException {
+        Optional<ApiResponse> refused = precheck(exchange.method(), exchange.target());
+        if (refused.isPresent()) {
+            exchange.respond(refused.get().status(), refused.get().body().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         byte[] body = exchange.body(api.maxBodyBytes());
         ApiResponse answer = handle(ApiRequest.of(exchange.method(), exchange.target(), body));
         exchange.respond(answer.status(), answer.body().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The answer an HTTP API request gets from its method and target alone (unknown path or app,
+     * bad key, timestamp or signature), counted like {@link #handle}'s; empty when its body may be
+     * read. An adapter that reads bodies itself calls this before reading one, so a stranger
+     * cannot make it buffer a body; {@link #serve} does it for the others.
+     */
+    public Optional<ApiResponse> precheck(String method, String target) {
+        ApiResponse refused = api.precheck(ApiRequest.of(method, target, new byte[0]));
+        if (refused != null) {
+            engine.counters().answered(refused.status());
+        }
+        return Optional.ofNullable(refused);
     }
 
     /** The most request-body bytes the API accepts; adapters may stop reading past it (413). */

@@ -478,6 +478,18 @@ class HttpApiTest {
         }
     }
 
+    /** D14: any path ending in /up answered 200. */
+    @Test
+    void onlyUpItselfIsTheHealthEndpoint() {
+        try (Fixture fixture = Fixture.create()) {
+            for (String path : List.of("/x/up", "/setup", "/apps/up", "/up/", "//up")) {
+                assertEquals(404, fixture.hub.handle(new ApiRequest("GET", path, null, null)).status(), path);
+            }
+            assertEquals(401, fixture.hub.handle(new ApiRequest("GET", "/apps/3/up", null, null)).status(),
+                    "an API path, so it needs a signature");
+        }
+    }
+
     @Test
     void connectionsCountsOpenConnections() {
         try (Fixture fixture = Fixture.create()) {

@@ -21,7 +21,9 @@ public final class ApiServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        hub.serve(ApiExchange.streamed(request.getMethod(), request.getRequestURI(), request.getQueryString(),
+        // mapped to {prefix}/apps/* and {prefix}/up: the hub finds /apps/ itself, and is told /up
+        boolean up = request.getPathInfo() == null && request.getServletPath().endsWith("/up");
+        hub.serve(ApiExchange.streamed(request.getMethod(), up ? "/up" : request.getRequestURI(), request.getQueryString(),
                 request.getContentLengthLong(), request.getHeader("Transfer-Encoding"), request::getInputStream,
                 (status, json) -> {
                     response.setStatus(status);

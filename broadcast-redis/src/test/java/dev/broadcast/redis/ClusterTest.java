@@ -137,7 +137,7 @@ class ClusterTest {
     @Test
     void theMemberLimitCountsTheCluster() throws Exception {
         var limits = new dev.broadcast.core.config.Limits(10 * 1024, 10 * 1024, 200, 100, 10, 2, 1024, 128, 10,
-                1024 * 1024, Duration.ofSeconds(600));
+                1024 * 1024, Duration.ofSeconds(600), 128);
         BroadcastHub a = cluster.node(limits, x -> x);
         BroadcastHub b = cluster.node(limits, x -> x);
         String channel = "presence-small";

@@ -7,7 +7,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -86,10 +88,23 @@ final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
         ctx.fireChannelInactive();
     }
 
+    /**
+     * Framing errors end the connection with their RFC 6455 close code: a message over the size
+     * bound with 1009, a protocol violation with the decoder's 1002 or 1007 (the decoder and the
+     * UTF-8 validator have sent that close frame already), anything else with 1011.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("WebSocket error on {}", connection == null ? "?" : connection.socketId(), cause);
-        ctx.close();
+        if (cause instanceof TooLongFrameException) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG,
+                    "Message too big")).addListener(ChannelFutureListener.CLOSE);
+        } else if (cause instanceof CorruptedWebSocketFrameException) {
+            ctx.close();
+        } else {
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INTERNAL_SERVER_ERROR,
+                    "Internal error")).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     // ---- outbound, called by the engine on any thread

@@ -41,7 +41,10 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
@@ -54,6 +57,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +78,8 @@ final class NettyServer implements ServerTransport {
     private final Set<Channel> sockets = ConcurrentHashMap.newKeySet();
     /** One write flusher per event loop. */
     private final Map<EventExecutor, Flusher> flushers = new HashMap<>();
+    /** Body bytes held by this server's unfinished HTTP requests ({@link HttpGuard}). */
+    private final AtomicLong buffered = new AtomicLong();
     private Channel listener;
 
     NettyServer(BroadcastHub hub, int ioThreads) {
@@ -135,6 +141,7 @@ final class NettyServer implements ServerTransport {
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline().addLast(
                                 new HttpServerCodec(),
+                                new HttpGuard(hub, buffered),
                                 new BodyLimit(hub),
                                 new Requests(hub, sockets, flushers));
                     }
@@ -224,9 +231,7 @@ final class NettyServer implements ServerTransport {
                 return;
             }
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-            String path = uri.path();
-            if (path.startsWith("/app/") && request.method().equals(HttpMethod.GET)
-                    && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            if (HttpGuard.isUpgrade(request)) {
                 upgrade(ctx, request, uri);
                 return;
             }
@@ -234,6 +239,18 @@ final class NettyServer implements ServerTransport {
         }
 
         private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+            // RFC 6455 §4.2.1-2: a handshake without a key or version 13 gets an HTTP answer, not silence
+            if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            if (!validKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
+                respond(ctx, 400, "{\"error\":\"Sec-WebSocket-Key must be 16 bytes in base64 (RFC 6455 §4.1)\"}"
+                        .getBytes(StandardCharsets.UTF_8), false);
+                return;
+            }
+            ctx.pipeline().remove(HttpGuard.class); // a WebSocket: the engine's activity timeout takes over
             String key = uri.path().substring("/app/".length());
             // let oversize messages through to the engine, which closes with 1009 and a reason;
             // the decoder's own limit only catches what is far beyond it
@@ -243,12 +260,12 @@ final class NettyServer implements ServerTransport {
                     .allowExtensions(false)
                     .build();
             String location = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + uri.path();
-            WebSocketServerHandshaker handshaker =
-                    new WebSocketServerHandshakerFactory(location, null, decoder).newHandshaker(request);
-            if (handshaker == null) {
-                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-                return;
-            }
+            WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(location, null, decoder) {
+                @Override
+                protected WebSocketFrameDecoder newWebsocketDecoder() {
+                    return new CloseCheckingDecoder(decoderConfig());
+                }
+            };
             List<String> protocol = uri.parameters().get("protocol");
             ConnectRequest connect = new ConnectRequest(key, protocol == null || protocol.isEmpty() ? null : protocol.get(0),
                     request.headers().get(HttpHeaderNames.ORIGIN));
@@ -260,12 +277,25 @@ final class NettyServer implements ServerTransport {
             channel.pipeline().addLast("pusher", socket);
             handshaker.handshake(channel, request).addListener((ChannelFutureListener) done -> {
                 if (done.isSuccess()) {
+                    // invalid UTF-8 in a text frame fails the connection with 1007 (RFC 6455 §8.1)
+                    channel.pipeline().addBefore("ws-aggregator", "ws-utf8", new Utf8FrameValidator(true));
                     socket.open(hub.connect(connect, socket));
                 } else {
                     LOG.debug("WebSocket handshake failed", done.cause());
                     channel.close();
                 }
             });
+        }
+
+        private static boolean validKey(String key) {
+            if (key == null) {
+                return false;
+            }
+            try {
+                return java.util.Base64.getDecoder().decode(key.strip()).length == 16;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
         }
 
         @Override

@@ -80,25 +80,56 @@ public final class HttpApi {
         return new ApiResponse(status, "{\"error\":" + Json.quote(message) + "}");
     }
 
-    private ApiResponse route(ApiRequest request) throws Refused {
-        String path = request.path();
-        if (path.equals("/up") || path.endsWith("/up") && !path.contains("/apps/")) {
-            return new ApiResponse(200, "{\"health\":\"OK\"}");
+    /**
+     * The answer a request gets from its method and target alone, or null when its body may be
+     * read: an unknown path or app, or a bad key, timestamp or signature is refused before a
+     * stranger can make the server buffer a body. The signature covers {@code body_md5}, so the
+     * body is checked against it once read.
+     */
+    public ApiResponse precheck(ApiRequest head) {
+        String path = head.path();
+        if (path.equals("/up")) {
+            return null;
         }
+        try {
+            int start = apiStart(path);
+            AppRuntime runtime = runtime(path.substring(start + "/apps/".length()).split("/", 2)[0]);
+            verify(runtime, head, path, start, false);
+            return null;
+        } catch (Refused refused) {
+            return error(refused.status, refused.getMessage());
+        }
+    }
+
+    private static int apiStart(String path) throws Refused {
         int start = path.indexOf("/apps/");
         if (start < 0) {
             throw new Refused(404, "Not found: the API lives under /apps/{appId}/");
         }
-        String[] parts = path.substring(start + "/apps/".length()).split("/", -1);
-        AppRuntime runtime = engine.byId(parts[0]);
+        return start;
+    }
+
+    private AppRuntime runtime(String appId) throws Refused {
+        AppRuntime runtime = engine.byId(appId);
         if (runtime == null) {
-            throw new Refused(404, "Unknown app id: " + parts[0]);
+            throw new Refused(404, "Unknown app id: " + appId);
         }
+        return runtime;
+    }
+
+    private ApiResponse route(ApiRequest request) throws Refused {
+        String path = request.path();
+        if (path.equals("/up")) { // adapters mounted under a prefix hand "/up" (see ApiServlet)
+            return new ApiResponse(200, "{\"health\":\"OK\"}");
+        }
+        int start = apiStart(path);
+        String[] parts = path.substring(start + "/apps/".length()).split("/", -1);
+        AppRuntime runtime = runtime(parts[0]);
         Limits limits = runtime.app().limits();
         if (request.body().length > maxBodyBytes(limits)) {
             throw new Refused(413, "Request body is larger than " + maxBodyBytes(limits) + " bytes");
         }
-        Map<String, String> query = verify(runtime, request, path, start);
+        Map<String, String> query = verify(runtime, request, path, start, true);
         String method = request.method();
         String resource = parts.length > 1 ? parts[1] : "";
         switch (resource) {
@@ -154,8 +185,9 @@ public final class HttpApi {
     }
 
     /** Checks the Pusher request signature and returns the decoded query parameters. */
-    private Map<String, String> verify(AppRuntime runtime, ApiRequest request, String path, int apiStart)
-            throws Refused {
+    /** Checks the signed query; the body against {@code body_md5} only when {@code bodyRead}. */
+    private Map<String, String> verify(AppRuntime runtime, ApiRequest request, String path, int apiStart,
+            boolean bodyRead) throws Refused {
         Map<String, String> params = new TreeMap<>();
         String rawQuery = request.rawQuery() == null ? "" : request.rawQuery();
         for (String pair : rawQuery.split("&")) {
@@ -191,7 +223,7 @@ public final class HttpApi {
             throw new Refused(401, "Timestamp expired: given timestamp (" + timestamp + ") not within "
                     + window + "s of server time (" + now + ")");
         }
-        if (request.body().length > 0) {
+        if (bodyRead && request.body().length > 0) {
             String md5 = Signatures.md5Hex(request.body());
             if (!md5.equals(params.get("body_md5"))) {
                 throw new Refused(401, "body_md5 does not match the MD5 of the body");

@@ -1,0 +1,200 @@
+package dev.broadcast.server;
+
+import dev.broadcast.core.BroadcastHub;
+import dev.broadcast.core.transport.ApiResponse;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What an HTTP connection must get past before it is a WebSocket or its API request is read.
+ * Sits between the HTTP codec and the body aggregator, and leaves the pipeline at the upgrade.
+ * <ul>
+ *   <li>Each request, head and body, must arrive within {@link #REQUEST_TIMEOUT_SECONDS} of the
+ *       connection opening or of the previous response; a connection that sends nothing, sends a
+ *       header a byte a second, or never ends its body is closed then (keep-alive idles the same).</li>
+ *   <li>An API request is checked from its request line (app, key, timestamp, signature) before
+ *       its body is read: a refusal is answered at once and the connection closed.</li>
+ *   <li>Bodies buffered for unfinished requests are bounded for the whole server
+ *       ({@link #MAX_BUFFERED_BYTES}); past it new bodies get 503.</li>
+ *   <li>{@code Transfer-Encoding} other than exactly {@code chunked} is refused (RFC 9112 §6.1):
+ *       a proxy that reads the body differently could smuggle a request through.</li>
+ * </ul>
+ */
+final class HttpGuard extends ChannelDuplexHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpGuard.class);
+
+    /** Seconds a request (head and body) may take, counted from the connection or the previous response. */
+    static final int REQUEST_TIMEOUT_SECONDS = 10;
+    /** Body bytes all unfinished requests of the server may hold together. */
+    static final long MAX_BUFFERED_BYTES = 64L * 1024 * 1024;
+
+    private final BroadcastHub hub;
+    private final AtomicLong buffered;
+    private ScheduledFuture<?> deadline;
+    /** Body bytes of the request in progress counted in {@link #buffered}. */
+    private long holding;
+    /** Set after a refusal: what else arrives is dropped until the connection is closed. */
+    private boolean refused;
+
+    HttpGuard(BroadcastHub hub, AtomicLong buffered) {
+        this.hub = hub;
+        this.buffered = buffered;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        arm(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        disarm();
+        release();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        disarm();
+        release();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (refused) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest head && head.decoderResult().isSuccess()) {
+            String problem = headProblem(head);
+            if (problem != null) {
+                refuse(ctx, msg, problem.startsWith("501") ? 501 : 400, problem.substring(4));
+                return;
+            }
+            if (!isUpgrade(head)) {
+                ApiResponse answer = hub.precheck(head.method().name(), head.uri()).orElse(null);
+                if (answer != null) {
+                    refuse(ctx, msg, answer.status(), null, answer.body());
+                    return;
+                }
+            }
+        }
+        if (msg instanceof HttpContent content) {
+            int bytes = content.content().readableBytes();
+            if (buffered.addAndGet(bytes) > MAX_BUFFERED_BYTES) {
+                buffered.addAndGet(-bytes);
+                LOG.warn("HTTP request bodies from {} refused: the server holds {} bytes of unfinished bodies",
+                        ctx.channel().remoteAddress(), MAX_BUFFERED_BYTES);
+                refuse(ctx, msg, 503, "The server is busy reading other requests; try again");
+                return;
+            }
+            holding += bytes;
+            if (msg instanceof LastHttpContent) {
+                release();
+                disarm(); // the request is in: answering it is the server's time, not the client's
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof HttpResponse && !refused) {
+            arm(ctx); // the next request's time starts with this response
+        }
+        super.write(ctx, msg, promise);
+    }
+
+    /** "400 reason" or "501 reason" for a head no request may have, or null. */
+    private static String headProblem(HttpRequest head) {
+        List<String> encodings = head.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (!encodings.isEmpty()) {
+            if (encodings.size() > 1 || !encodings.get(0).strip().equalsIgnoreCase("chunked")) {
+                return encodings.stream().flatMap(e -> java.util.Arrays.stream(e.split(",")))
+                        .anyMatch(token -> token.strip().equalsIgnoreCase("chunked"))
+                        ? "400 Transfer-Encoding must be exactly chunked"
+                        : "501 Transfer-Encoding " + String.join(", ", encodings) + " is not supported; use chunked";
+            }
+            if (head.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+                return "400 Transfer-Encoding and Content-Length together";
+            }
+        }
+        if (isUpgrade(head) && head.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            return "400 A WebSocket handshake needs HTTP/1.1 (RFC 6455 §4.1)";
+        }
+        return null;
+    }
+
+    static boolean isUpgrade(HttpRequest head) {
+        return head.method().equals(HttpMethod.GET) && head.uri().startsWith("/app/")
+                && head.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Object msg, int status, String reason) {
+        refuse(ctx, msg, status, reason, null);
+    }
+
+    /** Answers {@code status} with {@code json} (or an error built from {@code reason}) and closes. */
+    private void refuse(ChannelHandlerContext ctx, Object msg, int status, String reason, String json) {
+        refused = true;
+        ReferenceCountUtil.release(msg);
+        release();
+        disarm();
+        String body = json != null ? json
+                : "{\"error\":\"" + reason.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void arm(ChannelHandlerContext ctx) {
+        disarm();
+        deadline = ctx.executor().schedule(() -> {
+            LOG.debug("HTTP connection from {} closed: no complete request within {} s",
+                    ctx.channel().remoteAddress(), REQUEST_TIMEOUT_SECONDS);
+            ctx.close();
+        }, REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void disarm() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    private void release() {
+        if (holding > 0) {
+            buffered.addAndGet(-holding);
+            holding = 0;
+        }
+    }
+}
