@@ -60,6 +60,36 @@ class SlowConsumerTest {
         }
     }
 
+    /**
+     * D10: the 4100 close frame waits behind what the client has not read; a client that reads
+     * again after a few seconds gets it (the socket was cut after 2 s before, so it got EOF).
+     */
+    @Test
+    void aSlowConsumerThatReadsAgainGetsItsCloseFrame() throws Exception {
+        BroadcastHub hub = BroadcastHub.builder().app(App.builder("app-id", "app-key", "s3cret").build()).build();
+        NettyServer server = new NettyServer(hub, 1);
+        server.start("127.0.0.1", 0);
+        try (RawClient slow = RawClient.subscribe(server.port(), "news", 4096)) {
+            String data = "x".repeat(8_000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (hub.stats().closesByCode().getOrDefault(CloseCodes.SLOW_CONSUMER, 0L) == 0
+                    && System.nanoTime() < deadline) {
+                hub.trigger("app-id", List.of("news"), "tick", data, null);
+            }
+            Thread.sleep(3_000); // stalled past the old grace
+
+            int frames = 0;
+            int[] close;
+            while ((close = slow.readFrameOrClose()) == null) {
+                frames++;
+            }
+            assertEquals(CloseCodes.SLOW_CONSUMER, close[0], "after " + frames + " frames");
+        } finally {
+            hub.close();
+            server.stop(false);
+        }
+    }
+
     /** A minimal WebSocket client on a plain socket, so the test controls exactly when it reads. */
     private static final class RawClient implements AutoCloseable {
         private final Socket socket;
@@ -113,6 +143,23 @@ class SlowConsumerTest {
             byte[] payload = in.readNBytes(length);
             assertEquals(0x81, first, "a final text frame");
             return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** Null after a text frame; the close code after a close frame. */
+        int[] readFrameOrClose() throws IOException {
+            int first = in.readUnsignedByte();
+            int length = in.readUnsignedByte() & 0x7F;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = (int) in.readLong();
+            }
+            byte[] payload = in.readNBytes(length);
+            if (first == 0x88) {
+                return new int[] {((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF)};
+            }
+            assertEquals(0x81, first, "a final text frame");
+            return null;
         }
 
         void sendText(String text) throws IOException {
