@@ -96,7 +96,8 @@ final class ServerProcess implements AutoCloseable {
             try {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(upUri()).timeout(Duration.ofSeconds(1)).build(),
                         HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
+                // with --reuse-port another server may answer on the port: wait for this one's own word
+                if (response.statusCode() == 200 && saysListening()) {
                     return;
                 }
                 last = "status " + response.statusCode();
@@ -122,6 +123,14 @@ final class ServerProcess implements AutoCloseable {
 
     Process process() {
         return process;
+    }
+
+    private boolean saysListening() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8).contains("broadcast-server listening on");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The last lines the server printed. */

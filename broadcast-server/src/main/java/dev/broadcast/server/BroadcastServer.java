@@ -58,7 +58,7 @@ public final class BroadcastServer implements AutoCloseable {
             return new BroadcastServer(hub, switch (options.transport()) {
                 case NETTY -> {
                     NettyServer netty = new NettyServer(hub, options.ioThreads(), loops);
-                    netty.start(options.host(), options.port());
+                    netty.start(options.host(), options.port(), options.reusePort());
                     yield netty;
                 }
                 case TYRUS -> {
@@ -84,11 +84,13 @@ public final class BroadcastServer implements AutoCloseable {
     }
 
     /**
-     * Closes every client with 4200 (they reconnect at once, elsewhere), gives the close frames a
-     * moment to leave, and stops listening. Idempotent.
+     * Stops accepting, then closes every client with 4200 (they reconnect at once: to another
+     * node, or to the server that took the port over with {@code --reuse-port}), gives the close
+     * frames a moment to leave, and stops. Idempotent.
      */
     @Override
     public void close() {
+        container.stopAccepting();
         boolean hadClients = hub.stats().connections() > 0;
         hub.close();
         container.stop(hadClients);

@@ -63,6 +63,13 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
     }
 
     @Override
+    public void stopAccepting() {
+        if (listener != null && !listener.isPaused()) {
+            listener.pause();
+        }
+    }
+
+    @Override
     public void stop(boolean drainCloses) {
         if (server == null) {
             return;

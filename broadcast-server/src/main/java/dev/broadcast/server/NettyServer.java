@@ -17,9 +17,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -50,6 +52,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -127,6 +130,11 @@ final class NettyServer implements ServerTransport {
     }
 
     void start(String host, int port) throws IOException {
+        start(host, port, false);
+    }
+
+    /** Binds {@code host:port}, with {@code SO_REUSEPORT} when {@code reusePort}. */
+    void start(String host, int port, boolean reusePort) throws IOException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -146,6 +154,13 @@ final class NettyServer implements ServerTransport {
                                 new Requests(hub, sockets, flushers));
                     }
                 });
+        if (reusePort) {
+            if (EPOLL) {
+                bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+            } else {
+                bootstrap.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+            }
+        }
         try {
             listener = bootstrap.bind(host, port).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
@@ -157,6 +172,13 @@ final class NettyServer implements ServerTransport {
     @Override
     public int port() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    @Override
+    public void stopAccepting() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
     }
 
     /** WebSocket connections whose socket is still open. */

@@ -30,9 +30,11 @@ import java.util.Map;
  * @param ioThreads event loops of the Netty transport
  * @param redisUrl  the Redis that joins this server to a cluster of servers, or null for a single node
  * @param redisPrefix what this deployment's Redis keys and channels start with
+ * @param reusePort whether to bind with {@code SO_REUSEPORT}, so that a new server can listen on
+ *                  the port while the old one drains (a restart clients do not notice)
  */
 public record ServerOptions(String host, int port, List<App> apps, boolean help, TransportKind transport, int ioThreads,
-                            String redisUrl, String redisPrefix) {
+                            String redisUrl, String redisPrefix, boolean reusePort) {
 
     /** What serves the connections. */
     public enum TransportKind {
@@ -44,7 +46,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
 
     /** Options on the default transport with one event loop. */
     public ServerOptions(String host, int port, List<App> apps, boolean help) {
-        this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads(), null, DEFAULT_REDIS_PREFIX);
+        this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads(), null, DEFAULT_REDIS_PREFIX, false);
     }
 
     /**
@@ -58,7 +60,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
 
     /** These options on a cluster of servers joined by the Redis at {@code url}, with {@code prefix}. */
     public ServerOptions withRedis(String url, String prefix) {
-        return new ServerOptions(host, port, apps, help, transport, ioThreads, url, prefix);
+        return new ServerOptions(host, port, apps, help, transport, ioThreads, url, prefix, reusePort);
     }
 
     /**
@@ -89,6 +91,8 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         FLAGS.put("redis-url", "redis://[user:password@]host[:port][/db] (or rediss:// for TLS): run as one node"
                 + " of a cluster of servers sharing that Redis (docs/cluster.md) (default none: a single node)");
         FLAGS.put("redis-prefix", "what this deployment's Redis keys and channels start with (default broadcast:)");
+        FLAGS.put("reuse-port", "true|false: bind with SO_REUSEPORT (netty transport), so a new server can start on the"
+                + " port before the old one stops: a restart clients do not notice (default false)");
     }
 
     /** The text {@code --help} prints. */
@@ -176,8 +180,12 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         } else if (values.containsKey("redis-prefix")) {
             throw new IllegalArgumentException("--redis-prefix needs --redis-url");
         }
-        return new ServerOptions(host, port, apps, false, transport(values.getOrDefault("transport", "netty")), ioThreads,
-                redisUrl, redisPrefix);
+        TransportKind transport = transport(values.getOrDefault("transport", "netty"));
+        boolean reusePort = values.containsKey("reuse-port") && bool("reuse-port", values.get("reuse-port"));
+        if (reusePort && transport != TransportKind.NETTY) {
+            throw new IllegalArgumentException("--reuse-port needs the netty transport");
+        }
+        return new ServerOptions(host, port, apps, false, transport, ioThreads, redisUrl, redisPrefix, reusePort);
     }
 
     /** Whether {@code host} names only this machine (127.0.0.0/8, ::1, localhost). */

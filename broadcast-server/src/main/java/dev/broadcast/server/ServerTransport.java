@@ -6,6 +6,9 @@ interface ServerTransport {
     /** The port actually bound. */
     int port();
 
+    /** Stops accepting connections; open ones go on. Idempotent. */
+    void stopAccepting();
+
     /**
      * Stops listening and releases the threads.
      *
