@@ -57,7 +57,8 @@ public final class BroadcastServer implements AutoCloseable {
         try {
             return new BroadcastServer(hub, switch (options.transport()) {
                 case NETTY -> {
-                    NettyServer netty = new NettyServer(hub, options.ioThreads(), loops);
+                    NettyServer netty = new NettyServer(hub, loops,
+                            new Admission(options.maxConnections(), options.maxConnectionsPerIp()));
                     netty.start(options.host(), options.port(), options.reusePort());
                     yield netty;
                 }

@@ -83,6 +83,7 @@ final class NettyServer implements ServerTransport {
     private final Map<EventExecutor, Flusher> flushers = new HashMap<>();
     /** Body bytes held by this server's unfinished HTTP requests ({@link HttpGuard}). */
     private final AtomicLong buffered = new AtomicLong();
+    private final Admission admission;
     private Channel listener;
 
     NettyServer(BroadcastHub hub, int ioThreads) {
@@ -95,8 +96,14 @@ final class NettyServer implements ServerTransport {
     }
 
     NettyServer(BroadcastHub hub, int ioThreads, EventLoopGroup loops) {
+        this(hub, loops, new Admission(0, 0));
+    }
+
+    /** On {@code loops}, admitting sockets by {@code admission}. */
+    NettyServer(BroadcastHub hub, EventLoopGroup loops, Admission admission) {
         this.hub = hub;
         this.loops = loops;
+        this.admission = admission;
         loops.forEach(loop -> flushers.put(loop, new Flusher((EventLoop) loop)));
     }
 
@@ -148,10 +155,11 @@ final class NettyServer implements ServerTransport {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline().addLast(
+                                admission,
                                 new HttpServerCodec(),
                                 new HttpGuard(hub, buffered),
                                 new BodyLimit(hub),
-                                new Requests(hub, sockets, flushers));
+                                new Requests(hub, sockets, flushers, admission));
                     }
                 });
         if (reusePort) {
@@ -239,11 +247,13 @@ final class NettyServer implements ServerTransport {
         private final BroadcastHub hub;
         private final Set<Channel> sockets;
         private final Map<EventExecutor, Flusher> flushers;
+        private final Admission admission;
 
-        Requests(BroadcastHub hub, Set<Channel> sockets, Map<EventExecutor, Flusher> flushers) {
+        Requests(BroadcastHub hub, Set<Channel> sockets, Map<EventExecutor, Flusher> flushers, Admission admission) {
             this.hub = hub;
             this.sockets = sockets;
             this.flushers = flushers;
+            this.admission = admission;
         }
 
         @Override
@@ -273,6 +283,7 @@ final class NettyServer implements ServerTransport {
                 return;
             }
             ctx.pipeline().remove(HttpGuard.class); // a WebSocket: the engine's activity timeout takes over
+            admission.upgraded(ctx.channel());
             String key = uri.path().substring("/app/".length());
             // let oversize messages through to the engine, which closes with 1009 and a reason;
             // the decoder's own limit only catches what is far beyond it

@@ -32,9 +32,12 @@ import java.util.Map;
  * @param redisPrefix what this deployment's Redis keys and channels start with
  * @param reusePort whether to bind with {@code SO_REUSEPORT}, so that a new server can listen on
  *                  the port while the old one drains (a restart clients do not notice)
+ * @param maxConnections sockets open at once (netty transport); 0 for what the open-file limit leaves
+ * @param maxConnectionsPerIp sockets open at once from one IP address; 0 for no limit
  */
 public record ServerOptions(String host, int port, List<App> apps, boolean help, TransportKind transport, int ioThreads,
-                            String redisUrl, String redisPrefix, boolean reusePort) {
+                            String redisUrl, String redisPrefix, boolean reusePort, int maxConnections,
+                            int maxConnectionsPerIp) {
 
     /** What serves the connections. */
     public enum TransportKind {
@@ -46,7 +49,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
 
     /** Options on the default transport with one event loop. */
     public ServerOptions(String host, int port, List<App> apps, boolean help) {
-        this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads(), null, DEFAULT_REDIS_PREFIX, false);
+        this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads(), null, DEFAULT_REDIS_PREFIX, false, 0, 0);
     }
 
     /**
@@ -60,7 +63,8 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
 
     /** These options on a cluster of servers joined by the Redis at {@code url}, with {@code prefix}. */
     public ServerOptions withRedis(String url, String prefix) {
-        return new ServerOptions(host, port, apps, help, transport, ioThreads, url, prefix, reusePort);
+        return new ServerOptions(host, port, apps, help, transport, ioThreads, url, prefix, reusePort, maxConnections,
+                maxConnectionsPerIp);
     }
 
     /**
@@ -93,6 +97,9 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         FLAGS.put("redis-prefix", "what this deployment's Redis keys and channels start with (default broadcast:)");
         FLAGS.put("reuse-port", "true|false: bind with SO_REUSEPORT (netty transport), so a new server can start on the"
                 + " port before the old one stops: a restart clients do not notice (default false)");
+        FLAGS.put("max-connections", "sockets open at once (netty transport); when full, the oldest that is not a"
+                + " WebSocket yet is closed (default: what the open-file limit leaves)");
+        FLAGS.put("max-connections-per-ip", "sockets open at once from one IP address (default 0: no limit)");
     }
 
     /** The text {@code --help} prints. */
@@ -185,7 +192,12 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         if (reusePort && transport != TransportKind.NETTY) {
             throw new IllegalArgumentException("--reuse-port needs the netty transport");
         }
-        return new ServerOptions(host, port, apps, false, transport, ioThreads, redisUrl, redisPrefix, reusePort);
+        int maxConnections = values.containsKey("max-connections")
+                ? integer("max-connections", values.get("max-connections"), 1, Integer.MAX_VALUE) : 0;
+        int maxConnectionsPerIp = values.containsKey("max-connections-per-ip")
+                ? integer("max-connections-per-ip", values.get("max-connections-per-ip"), 0, Integer.MAX_VALUE) : 0;
+        return new ServerOptions(host, port, apps, false, transport, ioThreads, redisUrl, redisPrefix, reusePort,
+                maxConnections, maxConnectionsPerIp);
     }
 
     /** Whether {@code host} names only this machine (127.0.0.0/8, ::1, localhost). */
