@@ -52,10 +52,16 @@ final class ServerProcess implements AutoCloseable {
 
     /** {@link #start(String, List)} on {@code port}. */
     static ServerProcess start(String label, List<String> extraArgs, int port) {
+        return start(label, List.of(), extraArgs, port);
+    }
+
+    /** {@link #start(String, List, int)} run by {@code launcher}, e.g. {@code prlimit --nofile=512:512}. */
+    static ServerProcess start(String label, List<String> launcher, List<String> extraArgs, int port) {
         if (!Files.isRegularFile(JAR)) {
             Assertions.fail(JAR + " is missing: build it first with `mvn package` (or `mvn -pl broadcast-server package`)");
         }
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-jar", JAR.toString(),
@@ -119,6 +125,11 @@ final class ServerProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The file the server's output goes to. */
+    Path log() {
+        return log;
     }
 
     Process process() {

@@ -1,0 +1,145 @@
+package dev.broadcast.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * D1 against the jar: sockets that never finish a request, by the thousand, are closed within the
+ * request timeout (10 s) while legitimate clients connect and are served; and with the open-file
+ * limit at 512 the server keeps accepting them (it sheds the oldest sockets that are not
+ * WebSockets). Before, 2,000 silent sockets were held 150 s and 600 stopped the server accepting.
+ */
+class FloodConformanceTest {
+
+    private static final String UP = "GET /up HTTP/1.1\r\nHost: x\r\n\r\n";
+    private static final String HANDSHAKE = "GET /app/" + Target.APP_KEY + "?protocol=7 HTTP/1.1\r\nHost: x\r\n"
+            + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n";
+
+    @Test
+    void silentAndSlowlorisSocketsAreClosedWithinTheRequestTimeoutWhileClientsAreServed() throws Exception {
+        try (ServerProcess server = ServerProcess.start("flood", List.of())) {
+            List<Socket> attack = new ArrayList<>();
+            try {
+                long start = System.nanoTime();
+                for (int i = 0; i < 2_000; i++) {
+                    attack.add(open(server)); // silent
+                }
+                List<Socket> slowloris = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    Socket socket = open(server);
+                    send(socket, "GET /up HTTP/1.1\r\nX-Slow: ");
+                    slowloris.add(socket);
+                    attack.add(socket);
+                }
+                int served = 0;
+                int open = attack.size();
+                double closedAfter = -1;
+                while (System.nanoTime() - start < 20_000_000_000L) {
+                    for (Socket socket : slowloris) {
+                        try {
+                            send(socket, "a"); // a header byte a second
+                        } catch (IOException closed) {
+                            // closed by the server: as it should be
+                        }
+                    }
+                    assertTrue(request(server, UP).startsWith("HTTP/1.1 200"), "/up is served during the flood");
+                    assertTrue(request(server, HANDSHAKE).startsWith("HTTP/1.1 101"), "a WebSocket is accepted during the flood");
+                    served += 2;
+                    open = stillOpen(attack);
+                    if (open == 0) {
+                        closedAfter = (System.nanoTime() - start) / 1e9;
+                        break;
+                    }
+                    Thread.sleep(1_000);
+                }
+                System.out.printf("2000 silent + 200 slowloris sockets: all closed by the server after %.1f s;"
+                        + " %d legitimate requests served meanwhile%n", closedAfter, served);
+                assertEquals(0, open, "sockets the server still held after 20 s");
+                assertTrue(closedAfter <= 10 + 3, "within the 10 s request timeout (and the time to open them): " + closedAfter);
+            } finally {
+                for (Socket socket : attack) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void withTheOpenFileLimitAt512TheServerKeepsAcceptingLegitimateClients() throws Exception {
+        try (ServerProcess server = ServerProcess.start("flood-512", List.of("prlimit", "--nofile=512:512"), List.of(),
+                Ports.free())) {
+            List<Socket> attack = new ArrayList<>();
+            try {
+                int served = 0;
+                for (int i = 0; i < 600; i++) {
+                    attack.add(open(server));
+                    if (i % 50 == 49) {
+                        assertTrue(request(server, UP).startsWith("HTTP/1.1 200"), "/up after " + (i + 1) + " silent sockets");
+                        assertTrue(request(server, HANDSHAKE).startsWith("HTTP/1.1 101"), "a WebSocket after " + (i + 1));
+                        served += 2;
+                    }
+                }
+                int held = stillOpen(attack);
+                System.out.printf("open-file limit 512, 600 silent sockets: %d legitimate requests served, the server"
+                        + " held %d of the silent ones and closed the oldest %d%n", served, held, 600 - held);
+                assertTrue(held < 512, "held " + held);
+                String log = Files.readString(server.log(), StandardCharsets.UTF_8);
+                assertFalse(log.contains("Too many open files"), log);
+            } finally {
+                for (Socket socket : attack) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    private static Socket open(ServerProcess server) throws IOException {
+        Socket socket = new Socket("127.0.0.1", server.port());
+        socket.setSoTimeout(5_000);
+        return socket;
+    }
+
+    private static void send(Socket socket, String text) throws IOException {
+        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+    }
+
+    /** Sends {@code text} on a new connection; the first bytes of the answer. */
+    private static String request(ServerProcess server, String text) throws IOException {
+        try (Socket socket = open(server)) {
+            send(socket, text);
+            byte[] buffer = new byte[256];
+            int n = socket.getInputStream().read(buffer);
+            return n < 0 ? "(closed)" : new String(buffer, 0, n, StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** How many of {@code sockets} the server has not closed (a read neither ends nor fails). */
+    private static int stillOpen(List<Socket> sockets) throws IOException {
+        int open = 0;
+        for (Socket socket : sockets) {
+            socket.setSoTimeout(1);
+            try {
+                while (socket.getInputStream().read() >= 0) {
+                    // an answer to a request that completed: keep reading to the end
+                }
+            } catch (SocketTimeoutException e) {
+                open++;
+            } catch (IOException reset) {
+                // closed
+            }
+        }
+        return open;
+    }
+}
