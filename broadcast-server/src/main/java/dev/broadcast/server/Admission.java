@@ -37,7 +37,7 @@ final class Admission extends ChannelInboundHandlerAdapter {
     /** Sockets not upgraded yet, with the order they came in. */
     private final Map<Channel, Long> waiting = new ConcurrentHashMap<>();
     private final AtomicLong arrivals = new AtomicLong();
-    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - 20_000_000_000L);
+    private final Warnings warnings = new Warnings(LOG);
 
     /**
      * @param maxSockets    sockets open at once; 0 for what the open-file limit leaves
@@ -68,7 +68,7 @@ final class Admission extends ChannelInboundHandlerAdapter {
         InetAddress address = channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
         if (address != null && maxPerAddress > 0
                 && perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet() > maxPerAddress) {
-            warn("Refused a connection from {}: it has {} open (--max-connections-per-ip)", address, maxPerAddress);
+            warnings.warn("Refused a connection from {}: it has {} open (--max-connections-per-ip)", address, maxPerAddress);
             release(address);
             channel.close();
             return;
@@ -82,7 +82,7 @@ final class Admission extends ChannelInboundHandlerAdapter {
             }
         });
         if (open.incrementAndGet() > maxSockets && !shedOldestWaiting(channel)) {
-            warn("Refused a connection from {}: {} sockets are open, all of them WebSockets (--max-connections)",
+            warnings.warn("Refused a connection from {}: {} sockets are open, all of them WebSockets (--max-connections)",
                     address, maxSockets);
             channel.close();
             return;
@@ -108,7 +108,7 @@ final class Admission extends ChannelInboundHandlerAdapter {
         if (oldest == null || waiting.remove(oldest) == null) {
             return false;
         }
-        warn("Closed the oldest connection that had not upgraded ({}) to make room: {} sockets open (--max-connections)",
+        warnings.warn("Closed the oldest connection that had not upgraded ({}) to make room: {} sockets open (--max-connections)",
                 oldest.remoteAddress(), maxSockets);
         oldest.close();
         return true;
@@ -118,14 +118,4 @@ final class Admission extends ChannelInboundHandlerAdapter {
         perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
-    /** At most one warning every ten seconds: an attack must not flood the log. */
-    private void warn(String format, Object... args) {
-        long now = System.nanoTime();
-        long last = lastWarning.get();
-        if (now - last > 10_000_000_000L && lastWarning.compareAndSet(last, now)) {
-            LOG.warn(format + " (such warnings are logged at most every 10 s)", args);
-        } else {
-            LOG.debug(format, args);
-        }
-    }
 }

@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 final class HttpGuard extends ChannelDuplexHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpGuard.class);
+    private static final Warnings WARNINGS = new Warnings(LOG);
 
     /** Seconds a request (head and body) may take, counted from the connection or the previous response. */
     static final int REQUEST_TIMEOUT_SECONDS = 10;
@@ -59,6 +60,10 @@ final class HttpGuard extends ChannelDuplexHandler {
     private long holding;
     /** Set after a refusal: what else arrives is dropped until the connection is closed. */
     private boolean refused;
+    /** Between a request's head and its end. */
+    private boolean inRequest;
+    /** Whether a whole request came in on this connection. */
+    private boolean answeredOne;
 
     HttpGuard(BroadcastHub hub, AtomicLong buffered) {
         this.hub = hub;
@@ -89,6 +94,9 @@ final class HttpGuard extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (msg instanceof HttpRequest) {
+            inRequest = true;
+        }
         if (msg instanceof HttpRequest head && head.decoderResult().isSuccess()) {
             String problem = headProblem(head);
             if (problem != null) {
@@ -107,13 +115,15 @@ final class HttpGuard extends ChannelDuplexHandler {
             int bytes = content.content().readableBytes();
             if (buffered.addAndGet(bytes) > MAX_BUFFERED_BYTES) {
                 buffered.addAndGet(-bytes);
-                LOG.warn("HTTP request bodies from {} refused: the server holds {} bytes of unfinished bodies",
+                WARNINGS.warn("Refused a request body from {}: the server holds {} bytes of unfinished bodies already",
                         ctx.channel().remoteAddress(), MAX_BUFFERED_BYTES);
                 refuse(ctx, msg, 503, "The server is busy reading other requests; try again");
                 return;
             }
             holding += bytes;
             if (msg instanceof LastHttpContent) {
+                inRequest = false;
+                answeredOne = true;
                 release();
                 disarm(); // the request is in: answering it is the server's time, not the client's
             }
@@ -178,8 +188,13 @@ final class HttpGuard extends ChannelDuplexHandler {
     private void arm(ChannelHandlerContext ctx) {
         disarm();
         deadline = ctx.executor().schedule(() -> {
-            LOG.debug("HTTP connection from {} closed: no complete request within {} s",
-                    ctx.channel().remoteAddress(), REQUEST_TIMEOUT_SECONDS);
+            if (answeredOne && !inRequest) {
+                LOG.debug("Closed the idle keep-alive connection from {} after {} s", ctx.channel().remoteAddress(),
+                        REQUEST_TIMEOUT_SECONDS);
+            } else {
+                WARNINGS.warn("Closed the connection from {}: no complete request within {} s",
+                        ctx.channel().remoteAddress(), REQUEST_TIMEOUT_SECONDS);
+            }
             ctx.close();
         }, REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
