@@ -104,6 +104,57 @@ class FloodConformanceTest {
         }
     }
 
+    /** D2: 500 unauthenticated requests announcing the largest body and sending 100 KB of it. */
+    @Test
+    void unauthenticatedPartialBodiesDoNotGrowTheServer() throws Exception {
+        try (ServerProcess server = ServerProcess.start("flood-bodies", List.of())) { // -Xmx256m
+            request(server, UP);
+            long baseline = rssKb(server);
+            byte[] part = new byte[100_000];
+            java.util.Arrays.fill(part, (byte) 'x');
+            List<Socket> attack = new ArrayList<>();
+            int refused = 0;
+            try {
+                for (int i = 0; i < 500; i++) {
+                    Socket socket = open(server);
+                    attack.add(socket);
+                    send(socket, "POST /apps/" + Target.APP_ID + "/events?auth_key=" + Target.APP_KEY
+                            + "&auth_timestamp=1&auth_version=1.0&auth_signature=00 HTTP/1.1\r\nHost: x\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 741896\r\n\r\n");
+                    try {
+                        socket.getOutputStream().write(part);
+                    } catch (IOException closed) {
+                        // refused and closed before the body: as it should be
+                    }
+                    byte[] answer = new byte[12];
+                    int n = socket.getInputStream().read(answer);
+                    if (n > 0 && new String(answer, 0, n, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 401")) {
+                        refused++;
+                    }
+                }
+                assertTrue(request(server, UP).startsWith("HTTP/1.1 200"), "still served");
+                long after = rssKb(server);
+                System.out.printf("500 unauthenticated partial bodies: %d refused with 401 before the body;"
+                        + " server RSS %d MB before, %d MB after%n", refused, baseline / 1024, after / 1024);
+                assertEquals(500, refused);
+                assertTrue(after - baseline < 50 * 1024, "RSS grew by " + (after - baseline) / 1024 + " MB");
+            } finally {
+                for (Socket socket : attack) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    private static long rssKb(ServerProcess server) throws IOException {
+        for (String line : Files.readAllLines(java.nio.file.Path.of("/proc", Long.toString(server.process().pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS");
+    }
+
     private static Socket open(ServerProcess server) throws IOException {
         Socket socket = new Socket("127.0.0.1", server.port());
         socket.setSoTimeout(5_000);
