@@ -112,6 +112,7 @@ final class Gate {
             switch (event) {
                 case "pusher:connection_established" ->
                         socketId.complete(JSON.readTree(frame.path("data").asText()).path("socket_id").asText());
+                case "pusher:ping" -> send("{\"event\":\"pusher:pong\",\"data\":{}}"); // or closed 4201 after 150 s
                 case "pusher_internal:subscription_succeeded" -> subscribed.get(channel).complete(null);
                 case "pusher:subscription_error" -> subscribed.get(channel).completeExceptionally(
                         new IllegalStateException(id + ": " + frame));

@@ -176,7 +176,7 @@ public final class BroadcastHub implements AutoCloseable {
         }
         return new HubStats(connections, channels, subscriptions, counters.messagesIn(), counters.bytesIn(),
                 counters.messagesOut(), counters.bytesOut(), counters.deliveries(), engine.webhooks().sent(),
-                engine.webhooks().failed(), counters.closesByCode(), counters.apiRequestsByStatus());
+                engine.webhooks().failed(), engine.webhooks().dropped(), counters.closesByCode(), counters.apiRequestsByStatus());
     }
 
     /**

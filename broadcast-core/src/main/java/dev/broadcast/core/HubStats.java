@@ -20,6 +20,8 @@ import java.util.Map;
  *                            subscriber reached; a part of {@code messagesOut}
  * @param webhooksSent        webhook posts answered with 2xx
  * @param webhooksFailed      webhook posts given up after the last retry
+ * @param webhooksDropped     webhook events never posted because 10,000 were waiting for a
+ *                            receiver that is slow or down
  * @param closesByCode        connections the server closed, by close code (e.g. 4100 slow consumer,
  *                            4201 pong timeout); closes initiated by clients are not counted
  * @param apiRequestsByStatus HTTP API requests (and {@code GET /up}) answered by
@@ -39,6 +41,7 @@ public record HubStats(
         long deliveries,
         long webhooksSent,
         long webhooksFailed,
+        long webhooksDropped,
         Map<Integer, Long> closesByCode,
         Map<Integer, Long> apiRequestsByStatus) {
 }

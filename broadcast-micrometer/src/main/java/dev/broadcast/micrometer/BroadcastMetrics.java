@@ -94,10 +94,11 @@ public final class BroadcastMetrics implements MeterBinder {
                     Tags.of("code", Integer.toString(code), "reason", CloseCodes.name(code)),
                     stats -> stats.closesByCode().getOrDefault(code, 0L));
         }
-        counter(registry, "broadcast.webhooks", "Webhook posts answered with 2xx (sent) or given up (failed)", null,
-                Tags.of("outcome", "sent"), HubStats::webhooksSent);
-        counter(registry, "broadcast.webhooks", "Webhook posts answered with 2xx (sent) or given up (failed)", null,
-                Tags.of("outcome", "failed"), HubStats::webhooksFailed);
+        String webhooks = "Webhook posts answered with 2xx (sent) or given up (failed), and events dropped unposted"
+                + " while 10,000 waited (dropped)";
+        counter(registry, "broadcast.webhooks", webhooks, null, Tags.of("outcome", "sent"), HubStats::webhooksSent);
+        counter(registry, "broadcast.webhooks", webhooks, null, Tags.of("outcome", "failed"), HubStats::webhooksFailed);
+        counter(registry, "broadcast.webhooks", webhooks, null, Tags.of("outcome", "dropped"), HubStats::webhooksDropped);
         for (int status : ApiResponse.STATUSES) {
             counter(registry, "broadcast.api.requests", "HTTP API requests answered, by status", null,
                     Tags.of("status", Integer.toString(status)),

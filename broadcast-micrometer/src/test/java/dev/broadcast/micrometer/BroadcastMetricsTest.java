@@ -96,7 +96,7 @@ class BroadcastMetricsTest {
         assertEquals(List.of("1009 message-too-big", "4001 app-not-found", "4006 invalid-version",
                 "4007 unsupported-version", "4009 unauthorized", "4100 slow-consumer", "4200 going-away",
                 "4201 pong-timeout", "4301 client-event-rejected"), closes);
-        assertEquals(Set.of("sent", "failed"), tagValues("broadcast.webhooks", "outcome"));
+        assertEquals(Set.of("sent", "failed", "dropped"), tagValues("broadcast.webhooks", "outcome"));
         assertEquals(Set.of("200", "400", "401", "404", "405", "413", "503"), tagValues("broadcast.api.requests", "status"));
         for (FunctionCounter c : registry.get("broadcast.closes").functionCounters()) {
             assertEquals(0, c.count());

@@ -30,16 +30,28 @@ import org.slf4j.LoggerFactory;
  * Posts webhooks off the I/O threads: events queue up, one daemon thread takes all that are
  * waiting, posts them per app as one signed body, and retries failures with exponential backoff.
  * The thread exists only once an app with webhooks fires one.
+ *
+ * <p>A receiver that hangs, is slow or fails never slows delivery: at most {@link #MAX_QUEUED}
+ * events wait; past that new ones are dropped, counted ({@link #dropped()}) and warned about at
+ * most every ten seconds.
  */
 public final class Webhooks implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
     private static final int MAX_EVENTS_PER_BODY = 100;
+    /** Events waiting for the webhook thread at most. */
+    public static final int MAX_QUEUED = 10_000;
 
     private final Scheduler scheduler;
     private final InstantSource clock;
     private final LongAdder sent = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    /** Whether a flush is queued on the thread: one at a time, not one per event. */
+    private final java.util.concurrent.atomic.AtomicBoolean flushQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong lastDropWarning =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - 20_000_000_000L);
     private final Duration retryBase;
     private final int maxAttempts;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -70,8 +82,22 @@ public final class Webhooks implements AutoCloseable {
         if (app.webhooks().isEmpty() || closed) {
             return;
         }
+        if (queued.incrementAndGet() > MAX_QUEUED) {
+            queued.decrementAndGet();
+            dropped.increment();
+            long now = System.nanoTime();
+            long last = lastDropWarning.get();
+            if (now - last > 10_000_000_000L && lastDropWarning.compareAndSet(last, now)) {
+                LOG.warn("webhook event {} for {} dropped: {} events wait for a receiver that is slow or down"
+                        + " ({} dropped so far; next warning in 10 s at the earliest)",
+                        event.path("name").asText(), app, MAX_QUEUED, dropped.sum());
+            }
+            return;
+        }
         queue.add(new Pending(app, event));
-        submit(this::flush);
+        if (flushQueued.compareAndSet(false, true)) {
+            submit(this::flush);
+        }
     }
 
     /** Runs {@code task} on the webhook thread; after {@link #close()} it is dropped. */
@@ -107,12 +133,17 @@ public final class Webhooks implements AutoCloseable {
     }
 
     private void flush() {
+        flushQueued.set(false);
         Map<App, List<ObjectNode>> byApp = new LinkedHashMap<>();
         Pending pending;
         int taken = 0;
         while (taken < MAX_EVENTS_PER_BODY && (pending = queue.poll()) != null) {
             byApp.computeIfAbsent(pending.app(), a -> new ArrayList<>()).add(pending.event());
             taken++;
+        }
+        queued.addAndGet(-taken);
+        if (!queue.isEmpty() && flushQueued.compareAndSet(false, true)) {
+            submit(this::flush); // the rest after these posts
         }
         byApp.forEach((app, events) -> {
             ObjectNode body = Json.object().put("time_ms", clock.millis());
@@ -169,6 +200,11 @@ public final class Webhooks implements AutoCloseable {
     /** Webhook posts given up after the last retry. */
     public long failed() {
         return failed.sum();
+    }
+
+    /** Webhook events dropped because {@link #MAX_QUEUED} were waiting. */
+    public long dropped() {
+        return dropped.sum();
     }
 
     /** Stops after the posts already queued on the thread, waiting up to two seconds. */
