@@ -43,12 +43,32 @@ public final class BroadcastHub implements AutoCloseable {
 
     private final Engine engine;
     private final HttpApi api;
+    private static final InstantSource SYSTEM = InstantSource.system();
+
+    /** Monotonic time ({@link System#nanoTime}) as an {@link InstantSource}; its epoch means nothing. */
+    private enum Elapsed implements InstantSource {
+        INSTANCE;
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public long millis() {
+            return System.nanoTime() / 1_000_000;
+        }
+    }
+
     /** The scheduler this hub created for itself (none was given), stopped on close; else null. */
     private final Scheduler ownScheduler;
 
     private BroadcastHub(Builder builder, Scheduler scheduler, Scheduler ownScheduler) {
-        this.engine = new Engine(builder.apps, builder.clock, scheduler, builder.webhookRetryBase, builder.webhookAttempts,
-                builder.cluster, builder.clusterExecutor);
+        // a clock given (a test's) drives everything; the system clock only what needs wall time
+        InstantSource elapsed = builder.elapsed != null ? builder.elapsed
+                : builder.clock == SYSTEM ? Elapsed.INSTANCE : builder.clock;
+        this.engine = new Engine(builder.apps, builder.clock, elapsed, scheduler, builder.webhookRetryBase,
+                builder.webhookAttempts, builder.cluster, builder.clusterExecutor);
         this.api = new HttpApi(engine, builder.clock);
         this.ownScheduler = ownScheduler;
     }
@@ -202,7 +222,9 @@ public final class BroadcastHub implements AutoCloseable {
     /** Configures a {@link BroadcastHub}. */
     public static final class Builder {
         private final List<App> apps = new ArrayList<>();
-        private InstantSource clock = InstantSource.system();
+        private InstantSource clock = SYSTEM;
+        /** Time for timeouts when it is not {@link #clock}'s: see {@link #wallClock}. */
+        private InstantSource elapsed;
         private Scheduler scheduler;
         private Duration webhookRetryBase = Duration.ofSeconds(1);
         private int webhookAttempts = 9;
@@ -247,9 +269,24 @@ public final class BroadcastHub implements AutoCloseable {
             return this;
         }
 
-        /** The clock for timeouts, rate windows and API timestamps; the system clock by default. */
+        /**
+         * The clock for timeouts, rate windows and API timestamps. By default API timestamps are
+         * checked against the system clock and everything else runs on monotonic time, so a jump
+         * of the system clock does not fire or freeze timeouts.
+         */
         public Builder clock(InstantSource clock) {
+            this.elapsed = null;
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Only the wall clock (API timestamps, webhook times), with timeouts on monotonic time as
+         * by default: what a jump of the system clock looks like, for tests.
+         */
+        Builder wallClock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            this.elapsed = Elapsed.INSTANCE;
             return this;
         }
 

@@ -42,14 +42,21 @@ public final class Engine implements ClusterNode {
     private final java.util.concurrent.Executor clusterExecutor;
     private volatile boolean closed;
 
-    /** An engine, a node of the cluster {@code bus} joins it to, or a single node when it is null. */
-    public Engine(List<App> apps, InstantSource clock, Scheduler scheduler, Duration webhookRetryBase, int webhookAttempts,
-                  ClusterBus bus, java.util.concurrent.Executor clusterExecutor) {
+    /**
+     * An engine, a node of the cluster {@code bus} joins it to, or a single node when it is null.
+     *
+     * @param clock   wall time, for webhooks' {@code time_ms}
+     * @param elapsed time that only moves forward, for timeouts, rate windows and cache expiry, so
+     *                that setting the system clock back or forth neither freezes nor fires them
+     */
+    public Engine(List<App> apps, InstantSource clock, InstantSource elapsed, Scheduler scheduler,
+                  Duration webhookRetryBase, int webhookAttempts, ClusterBus bus,
+                  java.util.concurrent.Executor clusterExecutor) {
         this.webhooks = new Webhooks(scheduler, clock, webhookRetryBase, webhookAttempts);
         this.bus = bus;
         this.clusterExecutor = clusterExecutor;
         for (App app : apps) {
-            AppRuntime runtime = new AppRuntime(app, clock, counters, webhooks, bus);
+            AppRuntime runtime = new AppRuntime(app, elapsed, counters, webhooks, bus);
             byKey.put(app.key(), runtime);
             byId.put(app.id(), runtime);
         }
