@@ -80,10 +80,15 @@ final class Gate {
         volatile long measureFrom = Long.MAX_VALUE;
         WebSocket socket;
 
+        /** The gate's layout: 3 public channels, 1 private and 1 presence (the last). */
         Conn(int id) {
+            this(id, List.of("gate-" + (id % PUBLIC), "gate-" + ((id + 40) % PUBLIC), "gate-" + ((id + 80) % PUBLIC),
+                    "private-gate-" + (id % PRIVATE), "presence-gate-" + (id % PRESENCE)));
+        }
+
+        Conn(int id, List<String> channels) {
             this.id = id;
-            this.channels = List.of("gate-" + (id % PUBLIC), "gate-" + ((id + 40) % PUBLIC), "gate-" + ((id + 80) % PUBLIC),
-                    "private-gate-" + (id % PRIVATE), "presence-gate-" + (id % PRESENCE));
+            this.channels = channels;
             channels.forEach(c -> subscribed.put(c, new CompletableFuture<>()));
         }
 
@@ -255,7 +260,7 @@ final class Gate {
         return total;
     }
 
-    private static void subscribe(Conn c, Mac mac) throws Exception {
+    static void subscribe(Conn c, Mac mac) throws Exception {
         String socketId = c.socketId.get(10, TimeUnit.SECONDS);
         for (String channel : c.channels) {
             String extra = "";

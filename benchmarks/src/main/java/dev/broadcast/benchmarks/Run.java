@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Run {
 
-    static final List<String> SCENARIOS = List.of("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S7-CHURN", "GATE", "GEN");
+    static final List<String> SCENARIOS = List.of("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S7-CHURN", "GATE", "SOAK", "GEN");
 
     /** Options; see {@link #usage()}. -1 / null means "the scenario's default". */
     static final class Options {
@@ -111,6 +111,12 @@ public final class Run {
                     secs = 180;
                     t = List.of("server");
                 }
+                case "SOAK" -> {
+                    subs = 5000;
+                    r = new int[] {50};
+                    secs = 1800;
+                    t = List.of("server");
+                }
                 case "GEN" -> {
                     subs = 10_000;
                     r = new int[] {100};
@@ -141,7 +147,8 @@ public final class Run {
                 S4 idle connections, S5 connect storm, S6 slow consumers, S7 fan-out over two nodes and Redis
                 against one node, S7-CHURN presence churn over two nodes (both need redis-server on the
                 PATH), GATE the release gate (1,000 connections, 170 channels, presence and client events,
-                every message numbered, 180 s), GEN load-generator cost alone.
+                every message numbered, 180 s), SOAK 5,000 connections churning 50/s for 30 min (RSS, live heap,
+                files and threads each minute), GEN load-generator cost alone.
                 Common:
                   --subscribers N      connections (S1 1000, S2 10000, S3 1000, S4 10000, S5 10000, S6 1000, GEN 10000)
                   --targets LIST       of server (jar, default transport), jakarta (jar --transport tyrus),
@@ -255,6 +262,7 @@ public final class Run {
                 case "S7" -> ClusterFanOut.table(o, ClusterFanOut.run(o));
                 case "S7-CHURN" -> PresenceChurn.table(o, PresenceChurn.run(o));
                 case "GATE" -> Gate.table(o, Gate.run(o));
+                case "SOAK" -> Soak.table(o, Soak.run(o));
                 case "GEN" -> GeneratorCheck.table(o, GeneratorCheck.run(o));
                 default -> throw new IllegalArgumentException(o.scenario);
             };
