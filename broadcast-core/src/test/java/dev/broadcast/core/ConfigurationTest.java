@@ -160,4 +160,15 @@ class ConfigurationTest {
             assertEquals(bytes, stats.bytesOut());
         }
     }
+
+    /** Found by AppConfigFuzzTest: a webhook URL without a host was accepted, and refusals printed passwords. */
+    @Test
+    void aWebhookUrlNeedsAHostAndRefusalsNeverPrintItsPassword() {
+        String noHost = assertThrows(IllegalArgumentException.class,
+                () -> App.builder("1", "k", "s").webhook(java.net.URI.create("http:/hooks"))).getMessage();
+        assertTrue(noHost.startsWith("webhook URL needs a host"), noHost);
+        String badScheme = assertThrows(IllegalArgumentException.class,
+                () -> App.builder("1", "k", "s").webhook(java.net.URI.create("ftp://user:hunter2@example.com/h"))).getMessage();
+        assertEquals("webhook URL must be http or https: ftp://***@example.com/h", badScheme);
+    }
 }

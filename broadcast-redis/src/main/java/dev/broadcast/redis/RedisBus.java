@@ -1005,12 +1005,22 @@ public final class RedisBus implements ClusterBus {
                 }
                 return RedisURI.create(url);
             } catch (java.net.URISyntaxException e) {
-                throw new IllegalArgumentException("Redis URL '" + masked(url) + "' is not valid: " + e.getReason()
-                        + " (expected redis://[user:password@]host[:port][/db])", e);
+                throw invalid(url, e.getReason());
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("Redis URL '" + masked(url) + "' is not valid: " + rootMessage(e)
-                        + " (expected redis://[user:password@]host[:port][/db])", e);
+                throw invalid(url, rootMessage(e));
             }
+        }
+
+        /**
+         * The refusal of {@code url}, saying {@code why} unless the URL has credentials: parsers
+         * quote the part they stumbled on, which can be a piece of the password, so neither their
+         * message nor their exception is passed on.
+         */
+        private static IllegalArgumentException invalid(String url, String why) {
+            boolean credentials = url.indexOf('@') > url.indexOf("://");
+            return new IllegalArgumentException("Redis URL '" + masked(url) + "' is not valid"
+                    + (credentials ? "" : ": " + why) + " (expected redis://[user:password@]host[:port][/db]; a '/', '?',"
+                    + " '#' or '@' in the user or password must be percent-encoded)");
         }
 
         /** {@code url} with any password replaced by {@code ***}, for messages. */

@@ -209,6 +209,12 @@ class FaultsTest {
         IllegalArgumentException sentinel = assertThrows(IllegalArgumentException.class,
                 () -> RedisBus.connect("redis-sentinel://10.0.0.1:26379/0#mymaster"));
         assertTrue(sentinel.getMessage().startsWith("Redis URL must look like"), "Sentinel URLs are refused: " + sentinel.getMessage());
+        for (String url : new String[] {"redis://user:6379/s3cr3t@host", "redis://user:pa?ss#s3cr3t@host:6379",
+                "redis://user:s3cr3t/x@host"}) { // found by RedisUrlFuzzTest: parsers quoted pieces of the password
+            IllegalArgumentException leaky = assertThrows(IllegalArgumentException.class, () -> RedisBus.builder(url));
+            assertTrue(!leaky.getMessage().contains("s3cr3t") && leaky.getMessage().contains("percent-encoded"),
+                    leaky.getMessage());
+        }
     }
 
     @Test

@@ -184,7 +184,7 @@ final class NettyServer implements ServerTransport {
 
     @Override
     public void stopAccepting() {
-        if (listener != null) {
+        if (listener != null && listener.isOpen() && !loops.isShuttingDown()) {
             listener.close().syncUninterruptibly();
         }
     }

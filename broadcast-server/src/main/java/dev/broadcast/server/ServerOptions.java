@@ -311,7 +311,8 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         try {
             return URI.create(value.strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + " is not a URL: " + value, e);
+            // neither the value nor the parser's message: both may hold a password
+            throw new IllegalArgumentException(name + " is not a URL (a user or password must be percent-encoded)");
         }
     }
 }

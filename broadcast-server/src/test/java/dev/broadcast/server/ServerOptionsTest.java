@@ -142,6 +142,16 @@ class ServerOptionsTest {
                 Map.of("BROADCAST_INSECURE", "true")).host());
     }
 
+    /** Found by ServerOptionsFuzzTest: a refused --webhook-url was printed with its password. */
+    @Test
+    void aRefusedWebhookUrlIsNotPrinted() {
+        String message = assertThrows(IllegalArgumentException.class, () -> ServerOptions.parse(
+                new String[] {"--app-secret", "s", "--webhook-url", "http://user:s3cr3t word@example.com/h"}, Map.of()))
+                .getMessage();
+        assertFalse(message.contains("s3cr3t"), message);
+        assertTrue(message.startsWith("webhook-url is not a URL"), message);
+    }
+
     private static void assertMessage(String expected, String... args) {
         assertEquals(expected, assertThrows(IllegalArgumentException.class,
                 () -> ServerOptions.parse(args, Map.of())).getMessage());

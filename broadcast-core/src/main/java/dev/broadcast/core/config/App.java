@@ -1,5 +1,6 @@
 package dev.broadcast.core.config;
 
+import dev.broadcast.core.internal.wire.Urls;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,7 +165,10 @@ public final class App {
         public Builder webhook(URI url) {
             String scheme = url.getScheme();
             if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
-                throw new IllegalArgumentException("webhook URL must be http or https: " + url);
+                throw new IllegalArgumentException("webhook URL must be http or https: " + Urls.forMessages(url));
+            }
+            if (url.getHost() == null || url.getHost().isEmpty()) {
+                throw new IllegalArgumentException("webhook URL needs a host: " + Urls.forMessages(url));
             }
             webhooks.add(url);
             return this;

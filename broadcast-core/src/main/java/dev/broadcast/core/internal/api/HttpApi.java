@@ -318,9 +318,7 @@ public final class HttpApi {
         if (rawSocket != null && !rawSocket.isNull() && !SocketIds.isValid(socketId)) {
             throw new Refused(400, "socket_id must look like 1234.5678");
         }
-        String info = Json.text(node, "info");
-        Set<String> infoSet = info == null || info.isEmpty() ? Set.of() : Set.of(info.split(","));
-        return new Trigger(channels, name, data, socketId, infoSet);
+        return new Trigger(channels, name, data, socketId, infoAttributes(Json.text(node, "info")));
     }
 
     private static ApiResponse events(AppRuntime runtime, JsonNode body) throws Refused {
@@ -385,8 +383,12 @@ public final class HttpApi {
     }
 
     private static Set<String> infoParam(Map<String, String> query) {
-        String info = query.get("info");
-        return info == null || info.isEmpty() ? Set.of() : Set.of(info.split(","));
+        return infoAttributes(query.get("info"));
+    }
+
+    /** {@code info}'s comma-separated attributes; a repeated one counts once. */
+    private static Set<String> infoAttributes(String info) {
+        return info == null || info.isEmpty() ? Set.of() : Set.copyOf(java.util.Arrays.asList(info.split(",")));
     }
 
     private static ApiResponse channels(AppRuntime runtime, Map<String, String> query) throws Refused {

@@ -11,6 +11,7 @@ import dev.broadcast.core.driver.PartialFailure;
 import dev.broadcast.core.driver.ResolvedBroadcast;
 import dev.broadcast.core.internal.wire.Json;
 import dev.broadcast.core.internal.wire.Signatures;
+import dev.broadcast.core.internal.wire.Urls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -47,10 +48,10 @@ public final class PusherDriver implements BroadcastDriver {
     public PusherDriver(URI baseUrl, String appId, String key, String secret, InstantSource clock) {
         String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || baseUrl.getHost() == null) {
-            throw new IllegalArgumentException("The server URL must be http or https with a host: " + baseUrl);
+            throw new IllegalArgumentException("The server URL must be http or https with a host: " + Urls.forMessages(baseUrl));
         }
         if (baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
-            throw new IllegalArgumentException("The server URL must have no query or fragment: " + baseUrl);
+            throw new IllegalArgumentException("The server URL must have no query or fragment: " + Urls.forMessages(baseUrl));
         }
         for (String[] value : new String[][] {{"app id", appId}, {"key", key}, {"secret", secret}}) {
             if (value[1] == null || value[1].isBlank()) {

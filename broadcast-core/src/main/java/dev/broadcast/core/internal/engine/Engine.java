@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The engine of one hub: its apps, the handshake of every connection, the heartbeat sweep and
@@ -218,22 +217,38 @@ public final class Engine implements ClusterNode {
         }
         for (String pattern : allowed) {
             if (pattern.contains("://") ? pattern.equalsIgnoreCase(origin)
-                    : host != null && wildcard(pattern).matcher(host.toLowerCase(Locale.ROOT)).matches()) {
+                    : host != null && wildcardMatches(pattern.toLowerCase(Locale.ROOT), host.toLowerCase(Locale.ROOT))) {
                 return true;
             }
         }
         return false;
     }
 
-    private static Pattern wildcard(String pattern) {
-        StringBuilder regex = new StringBuilder();
-        for (String part : pattern.toLowerCase(Locale.ROOT).split("\\*", -1)) {
-            if (regex.length() > 0) {
-                regex.append(".*");
-            }
-            regex.append(Pattern.quote(part));
+    /**
+     * Whether {@code host} matches {@code pattern}, where {@code *} stands for any characters:
+     * each literal part found leftmost in turn, in time linear in the host (a regular expression
+     * with several {@code .*} backtracks: a long Origin header against {@code *.*.*.example.com}
+     * took time growing with its length to a power).
+     */
+    static boolean wildcardMatches(String pattern, String host) {
+        String[] parts = pattern.split("\\*", -1);
+        if (parts.length == 1) {
+            return pattern.equals(host);
         }
-        return Pattern.compile(regex.toString());
+        String last = parts[parts.length - 1];
+        int end = host.length() - last.length();
+        if (!host.startsWith(parts[0]) || end < parts[0].length() || !host.endsWith(last)) {
+            return false;
+        }
+        int from = parts[0].length();
+        for (int i = 1; i < parts.length - 1; i++) {
+            int found = host.indexOf(parts[i], from);
+            if (found < 0 || found + parts[i].length() > end) {
+                return false;
+            }
+            from = found + parts[i].length();
+        }
+        return true;
     }
 
     private void sweep() {
