@@ -14,16 +14,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -116,6 +124,66 @@ class GrizzlyEdgesTest {
                 assertJson(answer);
             }
         }
+    }
+
+    /**
+     * D3: a failure inside the API got Grizzly's 500 page, HTML with the Java stack trace. It is
+     * a JSON 500 now, and the server goes on.
+     */
+    @Test
+    void aFailureInsideTheApiIsAJson500() throws Exception {
+        AtomicBoolean broken = new AtomicBoolean();
+        InstantSource clock = new InstantSource() {
+            @Override
+            public Instant instant() {
+                if (broken.get()) {
+                    throw new IllegalStateException("the clock is broken");
+                }
+                return Instant.now();
+            }
+        };
+        BroadcastHub failing = BroadcastHub.builder().app(App.builder("app-id", "app-key", SECRET).build()).clock(clock).build();
+        GrizzlyContainer other = new GrizzlyContainer(failing);
+        other.start("127.0.0.1", 0, PusherEndpoint.config(failing, ""));
+        try {
+            broken.set(true);
+            try (Socket socket = new Socket("127.0.0.1", other.port())) {
+                socket.setSoTimeout(5_000);
+                send(socket, signed("/apps/app-id/events", "{\"name\":\"e\",\"channels\":[\"c\"],\"data\":\"{}\"}"));
+                Answer answer = readAnswer(socket.getInputStream());
+                assertEquals(500, answer.status(), answer.head());
+                assertJson(answer);
+                assertEquals("{\"error\":\"Internal error\"}", answer.body());
+            }
+            broken.set(false);
+            try (Socket socket = new Socket("127.0.0.1", other.port())) {
+                socket.setSoTimeout(5_000);
+                send(socket, "GET /up HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertEquals(200, readAnswer(socket.getInputStream()).status());
+            }
+        } finally {
+            broken.set(false);
+            failing.close();
+            other.stop(false);
+        }
+    }
+
+    /** The JDK client offers h2c (Upgrade: h2c) with every request: its bodies are read to their length. */
+    @Test
+    void theJdkHttpClientIsServed() throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String request = signed("/apps/app-id/events", "{\"name\":\"e\",\"channels\":[\"c\"],\"data\":\"{}\"}");
+        String target = request.substring("POST ".length(), request.indexOf(" HTTP/1.1"));
+        String body = request.substring(request.indexOf("\r\n\r\n") + 4);
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + target))
+                    .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+        }
+        HttpResponse<String> up = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/up"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("{\"health\":\"OK\"}", up.body());
     }
 
     /**
