@@ -19,7 +19,6 @@ import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
-import org.glassfish.grizzly.http.HttpHeader;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.HttpServerFilter;
@@ -108,8 +107,9 @@ final class GrizzlyHttpGuard extends BaseFilter {
                 content.recycle();
                 return ctx.getStopAction();
             }
-            if (progress.request != request) { // the head of a new request
-                progress.request = request;
+            if (!progress.arriving) { // the head of a new request (Grizzly reuses the request objects)
+                progress.arriving = true;
+                progress.answered = false;
                 String problem = problem(request);
                 if (problem != null) {
                     progress.refused = true;
@@ -120,8 +120,8 @@ final class GrizzlyHttpGuard extends BaseFilter {
                 }
             }
             if (content.isLast()) {
-                progress.complete = request;
-                if (progress.answered != request) {
+                progress.arriving = false;
+                if (!progress.answered) {
                     progress.disarm(); // the request is in: answering it is the server's time, not the client's
                 }
             }
@@ -151,16 +151,15 @@ final class GrizzlyHttpGuard extends BaseFilter {
             if (status < 200) {
                 return ctx.getInvokeAction(); // 100 Continue: the request is still on its way
             }
-            HttpRequestPacket request = response.getRequest();
-            boolean unfinished = request != null && progress.complete != request;
             if (!response.isCommitted()) { // the head of an answer
-                progress.answered = request;
+                progress.answered = true;
                 progress.arm(); // the next request's time starts with this response
-                if (unfinished) {
+                progress.closeAfterAnswer = progress.arriving; // answered before its body is in
+                if (progress.closeAfterAnswer) {
                     response.setHeader(Header.Connection, "close");
                 }
             }
-            closeAfter = unfinished && content.isLast();
+            closeAfter = progress.closeAfterAnswer && content.isLast();
         }
         if (closeAfter) {
             closeAfterWrite(ctx, connection);
@@ -296,12 +295,12 @@ final class GrizzlyHttpGuard extends BaseFilter {
         private final Connection connection;
         private final ScheduledExecutorService timer;
         private ScheduledFuture<?> deadline;
-        /** The request whose head was checked last; its body may still be on its way. */
-        private HttpHeader request;
-        /** The last request that arrived whole. */
-        private HttpHeader complete;
-        /** The last request that was answered. */
-        private HttpHeader answered;
+        /** A request's head has arrived, and not yet all of its body. */
+        private boolean arriving;
+        /** The request that arrived last has been answered. */
+        private boolean answered;
+        /** The answer being written went out before its request was in: the connection ends with it. */
+        private boolean closeAfterAnswer;
         private boolean upgraded;
         private boolean refused;
 

@@ -93,6 +93,28 @@ class GrizzlyEdgesTest {
         assertEquals(200, status("GET /up HTTP/1.1\r\nHost: x\r\n\r\n"), "others are served");
     }
 
+    /** D13: the second request of a keep-alive connection gets its head checked too. */
+    @Test
+    void everyRequestOfAConnectionIsChecked() throws IOException {
+        try (Socket socket = socket()) {
+            send(socket, "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
+            assertEquals(200, readAnswer(socket.getInputStream()).status());
+            send(socket, "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+            assertEquals(200, readAnswer(socket.getInputStream()).status());
+            send(socket, "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\nContent-Length: 2\r\n\r\n{}");
+            Answer answer = readAnswer(socket.getInputStream());
+            assertEquals(501, answer.status(), answer.head());
+            assertJson(answer);
+            assertEquals(-1, drain(socket.getInputStream()), "closed after the refusal");
+        }
+        try (Socket socket = socket()) {
+            send(socket, "GET /up HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(200, readAnswer(socket.getInputStream()).status());
+            send(socket, HANDSHAKE.replace("HTTP/1.1", "HTTP/1.0"));
+            assertEquals(400, readAnswer(socket.getInputStream()).status());
+        }
+    }
+
     /** D2: an unsigned API request is refused from its request line, before its body is sent. */
     @Test
     void anUnsignedApiRequestIsRefusedBeforeItsBody() throws IOException {
