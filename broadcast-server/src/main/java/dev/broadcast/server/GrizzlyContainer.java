@@ -6,14 +6,15 @@ import dev.broadcast.core.transport.ApiResponse;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicLong;
 import org.glassfish.grizzly.ReadHandler;
 import org.glassfish.grizzly.http.io.NIOInputStream;
 import org.glassfish.grizzly.http.server.AddOn;
@@ -45,8 +46,11 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
 
     private static final Logger LOG = LoggerFactory.getLogger(GrizzlyContainer.class);
     private static final byte[] INTERNAL_ERROR = "{\"error\":\"Internal error\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BUSY = "{\"error\":\"The server is busy reading other requests; try again\"}"
+            .getBytes(StandardCharsets.UTF_8);
 
     private final BroadcastHub hub;
+    private final long maxBufferedBytes;
     private final WebSocketEngine engine;
     private HttpServer server;
     private NetworkListener listener;
@@ -54,8 +58,14 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
     private ScheduledThreadPoolExecutor deadlines;
 
     GrizzlyContainer(BroadcastHub hub) {
+        this(hub, HttpGuard.MAX_BUFFERED_BYTES);
+    }
+
+    /** With at most {@code maxBufferedBytes} of unfinished API request bodies held at once. */
+    GrizzlyContainer(BroadcastHub hub, long maxBufferedBytes) {
         super((Set<Class<?>>) null);
         this.hub = hub;
+        this.maxBufferedBytes = maxBufferedBytes;
         this.engine = GrizzlyFrameGuard.guarding(TyrusWebSocketEngine.builder(this).build(), hub);
     }
 
@@ -77,7 +87,7 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
         listener.registerAddOn(webSocketAddOn(this));
         server.addListener(listener);
         server.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrors());
-        server.getServerConfiguration().addHttpHandler(new ApiHandler(hub), "/");
+        server.getServerConfiguration().addHttpHandler(new ApiHandler(hub, maxBufferedBytes), "/");
         try {
             addEndpoint(endpoint);
             super.start("", port); // deploys the endpoint: before the port opens, or upgrades get 404
@@ -86,6 +96,10 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
             server.shutdownNow();
             deadlines.shutdownNow();
             throw new IOException("Cannot deploy the Pusher endpoint", e);
+        } catch (IOException | RuntimeException e) {
+            server.shutdownNow();
+            deadlines.shutdownNow();
+            throw e;
         }
     }
 
@@ -165,9 +179,13 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
      */
     private static final class ApiHandler extends HttpHandler {
         private final BroadcastHub hub;
+        private final long maxBuffered;
+        /** Body bytes all unfinished API requests hold together. */
+        private final AtomicLong buffered = new AtomicLong();
 
-        ApiHandler(BroadcastHub hub) {
+        ApiHandler(BroadcastHub hub, long maxBuffered) {
             this.hub = hub;
+            this.maxBuffered = maxBuffered;
         }
 
         @Override
@@ -231,20 +249,29 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
             }
         }
 
-        /** Gathers up to {@code wanted} body bytes as they arrive, then serves the request. */
+        /**
+         * Gathers up to {@code wanted} body bytes as they arrive, then serves the request. The
+         * buffer grows with what arrives, not with what is declared, and counts towards
+         * a bound for the whole server ({@link HttpGuard#MAX_BUFFERED_BYTES}, as on the Netty
+         * transport): past it the request gets 503.
+         */
         private final class BodyReader implements ReadHandler {
             private final Request request;
             private final Response response;
             private final NIOInputStream in;
-            private final byte[] body;
-            private int read;
+            private final int wanted;
+            private final ByteArrayOutputStream body;
+            private final byte[] chunk = new byte[8192];
             private boolean done;
+            /** The server-wide bound on buffered bodies was reached. */
+            private boolean busy;
 
             BodyReader(Request request, Response response, int wanted) {
                 this.request = request;
                 this.response = response;
                 this.in = request.getNIOInputStream();
-                this.body = new byte[wanted];
+                this.wanted = wanted;
+                this.body = new ByteArrayOutputStream(Math.min(wanted, chunk.length));
             }
 
             void start() {
@@ -253,11 +280,10 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
 
             @Override
             public void onDataAvailable() throws Exception {
-                take();
-                if (read == body.length) {
-                    finish(); // enough to answer: the rest of a body too large is not read
-                } else {
+                if (take() && body.size() < wanted) {
                     in.notifyAvailable(this);
+                } else {
+                    finish(); // enough to answer: the rest of a body too large is not read
                 }
             }
 
@@ -270,35 +296,52 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
             @Override
             public void onError(Throwable failure) {
                 LOG.debug("HTTP API request body not read", failure); // the connection was closed
-                synchronized (this) {
-                    if (done) {
-                        return;
-                    }
-                    done = true;
+                if (end()) {
+                    response.cancel();
                 }
-                response.cancel();
             }
 
-            private void take() throws IOException {
+            /** Reads what is ready; false if the server holds too many body bytes already. */
+            private boolean take() throws IOException {
                 int ready;
-                while (read < body.length && (ready = in.readyData()) > 0) {
-                    int n = in.read(body, read, Math.min(ready, body.length - read));
+                while (!done && body.size() < wanted && (ready = in.readyData()) > 0) {
+                    int n = in.read(chunk, 0, Math.min(Math.min(ready, chunk.length), wanted - body.size()));
                     if (n < 0) {
                         break;
                     }
-                    read += n;
+                    if (buffered.addAndGet(n) > maxBuffered) {
+                        buffered.addAndGet(-n);
+                        busy = true;
+                        return false;
+                    }
+                    body.write(chunk, 0, n);
                 }
+                return true;
+            }
+
+            /** Ends the read once; false if it had ended already. */
+            private synchronized boolean end() {
+                if (done) {
+                    return false;
+                }
+                done = true;
+                buffered.addAndGet(-body.size());
+                return true;
             }
 
             private void finish() {
-                synchronized (this) {
-                    if (done) {
-                        return;
-                    }
-                    done = true;
+                byte[] bytes = body.toByteArray();
+                if (!end()) {
+                    return;
                 }
                 try {
-                    serve(request, response, read == body.length ? body : Arrays.copyOf(body, read));
+                    if (busy) {
+                        LOG.warn("HTTP request body from {} refused: the server holds {} bytes of unfinished bodies",
+                                request.getRemoteAddr(), maxBuffered);
+                        respond(response, 503, BUSY);
+                    } else {
+                        serve(request, response, bytes);
+                    }
                 } finally {
                     response.resume();
                 }

@@ -252,6 +252,37 @@ class GrizzlyEdgesTest {
     }
 
     /**
+     * D3: bodies are read as they arrive, and what unfinished requests hold together is bounded
+     * for the whole server (64 MiB, here 64 KiB): past it a request gets 503 and is closed, the
+     * others go on.
+     */
+    @Test
+    void bufferedBodiesAreBoundedForTheWholeServer() throws Exception {
+        BroadcastHub bounded = BroadcastHub.builder().app(App.builder("app-id", "app-key", SECRET).build()).build();
+        GrizzlyContainer other = new GrizzlyContainer(bounded, 64 * 1024);
+        other.start("127.0.0.1", 0, PusherEndpoint.config(bounded, ""));
+        String head = "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 40000\r\n\r\n";
+        try (Socket first = new Socket("127.0.0.1", other.port()); Socket second = new Socket("127.0.0.1", other.port())) {
+            first.setSoTimeout(5_000);
+            second.setSoTimeout(5_000);
+            send(first, head + "x".repeat(32 * 1024)); // 32 KiB held
+            Thread.sleep(300);
+            send(second, head + "x".repeat(32 * 1024 + 1)); // one byte past the bound
+            Answer busy = readAnswer(second.getInputStream());
+            assertEquals(503, busy.status(), busy.head());
+            assertJson(busy);
+            assertEquals(-1, drain(second.getInputStream()), "closed after the refusal");
+            send(first, "x".repeat(40000 - 32 * 1024));
+            assertEquals(200, readAnswer(first.getInputStream()).status(), "the first goes on");
+            send(first, head + "x".repeat(40000));
+            assertEquals(200, readAnswer(first.getInputStream()).status(), "and its bytes were released");
+        } finally {
+            bounded.close();
+            other.stop(false);
+        }
+    }
+
+    /**
      * D1: silent sockets, a header trickled a byte a second, a body that never ends and an idle
      * keep-alive were held forever. Each is closed after the request timeout, while new clients
      * are served and a WebSocket that stays silent as long is not touched.
