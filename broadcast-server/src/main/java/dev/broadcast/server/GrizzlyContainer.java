@@ -110,7 +110,7 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
 
     @Override
     public void stopAccepting() {
-        if (listener != null && !listener.isPaused()) {
+        if (server != null && listener != null && !listener.isPaused()) {
             listener.pause();
         }
     }
