@@ -2,13 +2,23 @@ package dev.broadcast.server;
 
 import dev.broadcast.core.BroadcastHub;
 import dev.broadcast.core.transport.ApiExchange;
+import dev.broadcast.core.transport.ApiResponse;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicLong;
+import org.glassfish.grizzly.ReadHandler;
+import org.glassfish.grizzly.http.io.NIOInputStream;
 import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.ErrorPageGenerator;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
@@ -20,40 +30,76 @@ import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.ServerContainer;
 import org.glassfish.tyrus.spi.WebSocketEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tyrus on a Grizzly HTTP server that also serves the Pusher HTTP API. Tyrus's own Grizzly
  * container owns its HTTP server and has no place for other handlers, so this one builds the
  * server itself and plugs Tyrus's WebSocket filter in with the same add-on.
+ *
+ * <p>The HTTP side is guarded by {@link GrizzlyHttpGuard} (request deadline, Transfer-Encoding,
+ * handshake shape), the WebSocket side by {@link GrizzlyFrameGuard} (masking, binary frames,
+ * oversize frames from their header); the API body is read without blocking a worker.
  */
 final class GrizzlyContainer extends TyrusServerContainer implements ServerTransport {
 
+    private static final Logger LOG = LoggerFactory.getLogger(GrizzlyContainer.class);
+    private static final byte[] INTERNAL_ERROR = "{\"error\":\"Internal error\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BUSY = "{\"error\":\"The server is busy reading other requests; try again\"}"
+            .getBytes(StandardCharsets.UTF_8);
+
     private final BroadcastHub hub;
+    private final long maxBufferedBytes;
     private final WebSocketEngine engine;
     private HttpServer server;
     private NetworkListener listener;
+    /** Runs the request deadlines of {@link GrizzlyHttpGuard}. */
+    private ScheduledThreadPoolExecutor deadlines;
 
     GrizzlyContainer(BroadcastHub hub) {
+        this(hub, HttpGuard.MAX_BUFFERED_BYTES);
+    }
+
+    /** With at most {@code maxBufferedBytes} of unfinished API request bodies held at once. */
+    GrizzlyContainer(BroadcastHub hub, long maxBufferedBytes) {
         super((Set<Class<?>>) null);
         this.hub = hub;
-        this.engine = TyrusWebSocketEngine.builder(this).build();
+        this.maxBufferedBytes = maxBufferedBytes;
+        this.engine = GrizzlyFrameGuard.guarding(TyrusWebSocketEngine.builder(this).build(), hub);
     }
 
     void start(String host, int port, ServerEndpointConfig endpoint) throws IOException {
         server = new HttpServer();
         listener = new NetworkListener("broadcast", host, port);
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        // Grizzly's "keep-alive idle timeout" drives an IdleTimeoutFilter over every connection,
+        // WebSockets included, and any byte resets it: off, the guard's request deadline closes
+        // idle keep-alive connections and trickled requests instead.
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "grizzly-request-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
+        listener.registerAddOn(GrizzlyHttpGuard.addOn(deadlines));
         listener.registerAddOn(webSocketAddOn(this));
         server.addListener(listener);
-        server.getServerConfiguration().addHttpHandler(new ApiHandler(hub), "/");
+        server.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrors());
+        server.getServerConfiguration().addHttpHandler(new ApiHandler(hub, maxBufferedBytes), "/");
         try {
             addEndpoint(endpoint);
             super.start("", port); // deploys the endpoint: before the port opens, or upgrades get 404
             server.start();
         } catch (DeploymentException e) {
             server.shutdownNow();
+            deadlines.shutdownNow();
             throw new IOException("Cannot deploy the Pusher endpoint", e);
+        } catch (IOException | RuntimeException e) {
+            server.shutdownNow();
+            deadlines.shutdownNow();
+            throw e;
         }
     }
 
@@ -64,7 +110,7 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
 
     @Override
     public void stopAccepting() {
-        if (listener != null && !listener.isPaused()) {
+        if (server != null && listener != null && !listener.isPaused()) {
             listener.pause();
         }
     }
@@ -85,6 +131,7 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
         super.stop();
         server.shutdownNow();
         server = null;
+        deadlines.shutdownNow();
     }
 
     @Override
@@ -122,24 +169,199 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
         }
     }
 
-    /** The Pusher HTTP API and {@code /up} on Grizzly. */
+    /**
+     * The Pusher HTTP API and {@code /up} on Grizzly. The body is read without blocking: a worker
+     * thread waiting in a blocking read for a body trickled a byte a second is a worker lost, and
+     * a handful of such connections stopped the server. The request line is checked first
+     * ({@link BroadcastHub#precheck}), so a refused request has no body read at all; then at most
+     * as much body as {@link BroadcastHub#serve} would read is gathered as it arrives, and the
+     * request is served from it.
+     */
     private static final class ApiHandler extends HttpHandler {
         private final BroadcastHub hub;
+        private final long maxBuffered;
+        /** Body bytes all unfinished API requests hold together. */
+        private final AtomicLong buffered = new AtomicLong();
 
-        ApiHandler(BroadcastHub hub) {
+        ApiHandler(BroadcastHub hub, long maxBuffered) {
             this.hub = hub;
+            this.maxBuffered = maxBuffered;
         }
 
         @Override
-        public void service(Request request, Response response) throws Exception {
-            hub.serve(ApiExchange.streamed(request.getMethod().getMethodString(), request.getRequestURI(),
-                    request.getQueryString(), request.getContentLengthLong(), request.getHeader("Transfer-Encoding"),
-                    request::getInputStream, (status, json) -> {
-                        response.setStatus(status);
-                        response.setHeader("Content-Type", "application/json");
-                        response.setContentLength(json.length);
-                        response.getOutputStream().write(json);
-                    }));
+        public void service(Request request, Response response) {
+            String method = request.getMethod().getMethodString();
+            String uri = request.getRequestURI();
+            String query = request.getQueryString();
+            Optional<ApiResponse> refused;
+            try {
+                refused = hub.precheck(method, query == null ? uri : uri + "?" + query);
+            } catch (RuntimeException e) {
+                failed(request, response, e);
+                return;
+            }
+            if (refused.isPresent()) {
+                respond(response, refused.get().status(), refused.get().body().getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            long length = request.getContentLengthLong();
+            boolean chunked = request.getRequest().isChunked();
+            // what ApiExchange.streamed reads: never past the declared length, at most max + 1 bytes
+            long wanted = length > 0 ? Math.min(length, hub.maxApiBodyBytes() + 1L)
+                    : chunked ? hub.maxApiBodyBytes() + 1L : 0;
+            if (wanted == 0) {
+                serve(request, response, new byte[0]);
+                return;
+            }
+            response.suspend();
+            new BodyReader(request, response, (int) wanted).start();
+        }
+
+        /** Answers from a body read already: {@link BroadcastHub#serve} reads it from memory. */
+        private void serve(Request request, Response response, byte[] body) {
+            try {
+                hub.serve(ApiExchange.streamed(request.getMethod().getMethodString(), request.getRequestURI(),
+                        request.getQueryString(), request.getContentLengthLong(),
+                        request.getRequest().isChunked() ? "chunked" : null, () -> new ByteArrayInputStream(body),
+                        (status, json) -> respond(response, status, json)));
+            } catch (IOException | RuntimeException e) {
+                failed(request, response, e);
+            }
+        }
+
+        /** A failure inside the API: logged, and answered with a JSON 500 if nothing was sent yet. */
+        private static void failed(Request request, Response response, Exception e) {
+            LOG.warn("HTTP API request {} {} failed", request.getMethod(), request.getRequestURI(), e);
+            if (!response.isCommitted()) {
+                response.reset();
+                respond(response, 500, INTERNAL_ERROR);
+            }
+        }
+
+        private static void respond(Response response, int status, byte[] json) {
+            response.setStatus(status);
+            response.setContentType("application/json");
+            response.setContentLength(json.length);
+            try {
+                response.getOutputStream().write(json);
+            } catch (IOException e) {
+                LOG.debug("HTTP API answer not written", e);
+            }
+        }
+
+        /**
+         * Gathers up to {@code wanted} body bytes as they arrive, then serves the request. The
+         * buffer grows with what arrives, not with what is declared, and counts towards
+         * a bound for the whole server ({@link HttpGuard#MAX_BUFFERED_BYTES}, as on the Netty
+         * transport): past it the request gets 503.
+         */
+        private final class BodyReader implements ReadHandler {
+            private final Request request;
+            private final Response response;
+            private final NIOInputStream in;
+            private final int wanted;
+            private final ByteArrayOutputStream body;
+            private final byte[] chunk = new byte[8192];
+            private boolean done;
+            /** The server-wide bound on buffered bodies was reached. */
+            private boolean busy;
+
+            BodyReader(Request request, Response response, int wanted) {
+                this.request = request;
+                this.response = response;
+                this.in = request.getNIOInputStream();
+                this.wanted = wanted;
+                this.body = new ByteArrayOutputStream(Math.min(wanted, chunk.length));
+            }
+
+            void start() {
+                in.notifyAvailable(this);
+            }
+
+            @Override
+            public void onDataAvailable() throws Exception {
+                if (take() && body.size() < wanted) {
+                    in.notifyAvailable(this);
+                } else {
+                    finish(); // enough to answer: the rest of a body too large is not read
+                }
+            }
+
+            @Override
+            public void onAllDataRead() throws Exception {
+                take();
+                finish();
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                LOG.debug("HTTP API request body not read", failure); // the connection was closed
+                if (end()) {
+                    response.cancel();
+                }
+            }
+
+            /** Reads what is ready; false if the server holds too many body bytes already. */
+            private boolean take() throws IOException {
+                int ready;
+                while (!done && body.size() < wanted && (ready = in.readyData()) > 0) {
+                    int n = in.read(chunk, 0, Math.min(Math.min(ready, chunk.length), wanted - body.size()));
+                    if (n < 0) {
+                        break;
+                    }
+                    if (buffered.addAndGet(n) > maxBuffered) {
+                        buffered.addAndGet(-n);
+                        busy = true;
+                        return false;
+                    }
+                    body.write(chunk, 0, n);
+                }
+                return true;
+            }
+
+            /** Ends the read once; false if it had ended already. */
+            private synchronized boolean end() {
+                if (done) {
+                    return false;
+                }
+                done = true;
+                buffered.addAndGet(-body.size());
+                return true;
+            }
+
+            private void finish() {
+                byte[] bytes = body.toByteArray();
+                if (!end()) {
+                    return;
+                }
+                try {
+                    if (busy) {
+                        LOG.warn("HTTP request body from {} refused: the server holds {} bytes of unfinished bodies",
+                                request.getRemoteAddr(), maxBuffered);
+                        respond(response, 503, BUSY);
+                    } else {
+                        serve(request, response, bytes);
+                    }
+                } finally {
+                    response.resume();
+                }
+            }
+        }
+    }
+
+    /**
+     * Error answers Grizzly itself writes (an exception out of a handler, a shutdown): JSON like
+     * the API's, never its HTML page with the stack trace.
+     */
+    private static final class JsonErrors implements ErrorPageGenerator {
+        @Override
+        public String generate(Request request, int status, String reasonPhrase, String description, Throwable exception) {
+            if (exception != null) {
+                LOG.warn("HTTP request {} {} failed", request.getMethod(), request.getRequestURI(), exception);
+            }
+            request.getResponse().setContentType("application/json"); // before Grizzly defaults it to text/html
+            String reason = reasonPhrase == null ? "Error " + status : reasonPhrase;
+            return "{\"error\":\"" + reason.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
         }
     }
 }
