@@ -178,6 +178,18 @@ public final class BroadcastHub implements AutoCloseable {
         return engine.apps();
     }
 
+    /**
+     * The most bytes a transport should read of one WebSocket message for the app with
+     * {@code key} (any key: an unknown one is refused after the handshake) before it fails the
+     * connection with 1009 itself: twice the app's {@code maxMessageBytes} and 1 KiB. Messages over
+     * the limit but within this reach the engine, which closes with 1009 and a reason saying the
+     * limit; only what is far beyond it is cut by the transport.
+     */
+    public int maxTransportMessageBytes(String key) {
+        int limit = key == null ? 1024 : appByKey(key).map(app -> app.limits().maxMessageBytes()).orElse(1024);
+        return limit * 2 + 1024;
+    }
+
     /** The app with {@code key}, if hosted here. */
     public Optional<App> appByKey(String key) {
         return Optional.ofNullable(engine.byKey(key)).map(AppRuntime::app);

@@ -63,10 +63,7 @@ public final class PusherEndpoint extends Endpoint {
         String key = session.getPathParameters().get("key");
         List<String> protocol = session.getRequestParameterMap().get("protocol");
         String origin = (String) config.getUserProperties().get(ORIGIN);
-        // Let oversize messages through to the engine, which closes with 1009 and a reason;
-        // the container's own limit only catches what is far beyond it.
-        int limit = hub.appByKey(key).map(app -> app.limits().maxMessageBytes()).orElse(1024);
-        session.setMaxTextMessageBufferSize(limit * 2 + 1024);
+        session.setMaxTextMessageBufferSize(hub.maxTransportMessageBytes(key));
         session.setMaxBinaryMessageBufferSize(1024);
         session.setMaxIdleTimeout(0); // liveness is the engine's heartbeat
         Connection opened = hub.connect(

@@ -53,17 +53,6 @@ final class GrizzlyFrameGuard implements ReadHandler {
         this.bound = bound;
     }
 
-    /**
-     * The message bound for app {@code key}: what the Jakarta endpoint gives the session as its
-     * text buffer ({@code PusherEndpoint.onOpen}) and the Netty transport its decoder, twice the
-     * app's message limit and 1 KiB: the engine closes what is over the limit with 1009 and a
-     * reason, this only catches what is far beyond it.
-     */
-    static long bound(BroadcastHub hub, String key) {
-        int limit = key == null ? 1024 : hub.appByKey(key).map(app -> app.limits().maxMessageBytes()).orElse(1024);
-        return limit * 2L + 1024;
-    }
-
     /** {@code engine} with every connection it upgrades read through a guard. */
     static WebSocketEngine guarding(WebSocketEngine engine, BroadcastHub hub) {
         return new WebSocketEngine() {
@@ -74,7 +63,7 @@ final class GrizzlyFrameGuard implements ReadHandler {
                     return info;
                 }
                 List<String> key = request.getParameterMap().get("key"); // the {key} path parameter, once matched
-                long bound = bound(hub, key == null || key.isEmpty() ? null : key.get(0));
+                long bound = hub.maxTransportMessageBytes(key == null || key.isEmpty() ? null : key.get(0));
                 return new UpgradeInfo() {
                     @Override
                     public UpgradeStatus getStatus() {

@@ -285,11 +285,9 @@ final class NettyServer implements ServerTransport {
             ctx.pipeline().remove(HttpGuard.class); // a WebSocket: the engine's activity timeout takes over
             admission.upgraded(ctx.channel());
             String key = uri.path().substring("/app/".length());
-            // let oversize messages through to the engine, which closes with 1009 and a reason;
-            // the decoder's own limit only catches what is far beyond it
-            int maxMessage = hub.appByKey(key).map(app -> app.limits().maxMessageBytes()).orElse(1024);
+            int maxMessage = hub.maxTransportMessageBytes(key);
             WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-                    .maxFramePayloadLength(maxMessage * 2 + 1024)
+                    .maxFramePayloadLength(maxMessage)
                     .allowExtensions(false)
                     .build();
             String location = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + uri.path();
@@ -306,7 +304,7 @@ final class NettyServer implements ServerTransport {
             sockets.add(channel);
             channel.closeFuture().addListener(closed -> sockets.remove(channel));
             NettyConnection socket = new NettyConnection(channel, handshaker, flushers.get(channel.eventLoop()));
-            ctx.pipeline().replace(this, "ws-aggregator", new WebSocketFrameAggregator(maxMessage * 2 + 1024));
+            ctx.pipeline().replace(this, "ws-aggregator", new WebSocketFrameAggregator(maxMessage));
             channel.pipeline().addLast("pusher", socket);
             handshaker.handshake(channel, request).addListener((ChannelFutureListener) done -> {
                 if (done.isSuccess()) {
