@@ -3,7 +3,6 @@ package dev.broadcast.server;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -171,50 +170,13 @@ final class GrizzlyHttpGuard extends BaseFilter {
     static String problem(HttpRequestPacket request) {
         List<String> encodings = new ArrayList<>();
         request.getHeaders().values(Header.TransferEncoding).forEach(encodings::add);
-        if (!encodings.isEmpty()) {
-            if (encodings.size() > 1 || !encodings.get(0).strip().equalsIgnoreCase("chunked")) {
-                return encodings.stream().flatMap(e -> java.util.Arrays.stream(e.split(",")))
-                        .anyMatch(token -> token.strip().equalsIgnoreCase("chunked"))
-                        ? "400 Transfer-Encoding must be exactly chunked"
-                        : "501 Transfer-Encoding " + String.join(", ", encodings) + " is not supported; use chunked";
-            }
-            if (request.getHeaders().contains(Header.ContentLength)) {
-                return "400 Transfer-Encoding and Content-Length together";
-            }
+        String problem = HeadRules.transferEncoding(encodings, request.getHeaders().contains(Header.ContentLength));
+        if (problem != null || !"websocket".equalsIgnoreCase(request.getHeader(Header.Upgrade))) {
+            return problem;
         }
-        if (!"websocket".equalsIgnoreCase(request.getHeader(Header.Upgrade))) {
-            return null;
-        }
-        if (request.getMethod() != Method.GET || request.getProtocol() != Protocol.HTTP_1_1) {
-            return "400 A WebSocket handshake is a GET in HTTP/1.1 (RFC 6455 §4.1)";
-        }
-        String connection = request.getHeader(Header.Connection);
-        if (connection == null || java.util.Arrays.stream(connection.split(","))
-                .noneMatch(token -> token.strip().equalsIgnoreCase("upgrade"))) {
-            return "400 A WebSocket handshake needs Connection: Upgrade (RFC 6455 §4.1)";
-        }
-        if (!"13".equals(strip(request.getHeader("Sec-WebSocket-Version")))) {
-            return "426 Sec-WebSocket-Version must be 13 (RFC 6455 §4.4)";
-        }
-        if (!validKey(request.getHeader("Sec-WebSocket-Key"))) {
-            return "400 Sec-WebSocket-Key must be 16 bytes in base64 (RFC 6455 §4.1)";
-        }
-        return null;
-    }
-
-    private static String strip(String value) {
-        return value == null ? null : value.strip();
-    }
-
-    private static boolean validKey(String key) {
-        if (key == null) {
-            return false;
-        }
-        try {
-            return Base64.getDecoder().decode(key.strip()).length == 16;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return HeadRules.handshake(request.getMethod() == Method.GET, request.getProtocol() == Protocol.HTTP_1_1,
+                request.getHeader(Header.Connection), request.getHeader("Sec-WebSocket-Version"),
+                request.getHeader("Sec-WebSocket-Key"));
     }
 
     /** Answers {@code status} with a JSON error and closes the connection once it is written. */

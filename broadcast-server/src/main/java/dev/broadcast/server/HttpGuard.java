@@ -100,7 +100,7 @@ final class HttpGuard extends ChannelDuplexHandler {
         if (msg instanceof HttpRequest head && head.decoderResult().isSuccess()) {
             String problem = headProblem(head);
             if (problem != null) {
-                refuse(ctx, msg, problem.startsWith("501") ? 501 : 400, problem.substring(4));
+                refuse(ctx, msg, Integer.parseInt(problem.substring(0, 3)), problem.substring(4));
                 return;
             }
             if (!isUpgrade(head)) {
@@ -139,24 +139,16 @@ final class HttpGuard extends ChannelDuplexHandler {
         super.write(ctx, msg, promise);
     }
 
-    /** "400 reason" or "501 reason" for a head no request may have, or null. */
+    /** "400 reason", "426 reason" or "501 reason" for a head no request may have, or null. */
     private static String headProblem(HttpRequest head) {
-        List<String> encodings = head.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        if (!encodings.isEmpty()) {
-            if (encodings.size() > 1 || !encodings.get(0).strip().equalsIgnoreCase("chunked")) {
-                return encodings.stream().flatMap(e -> java.util.Arrays.stream(e.split(",")))
-                        .anyMatch(token -> token.strip().equalsIgnoreCase("chunked"))
-                        ? "400 Transfer-Encoding must be exactly chunked"
-                        : "501 Transfer-Encoding " + String.join(", ", encodings) + " is not supported; use chunked";
-            }
-            if (head.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-                return "400 Transfer-Encoding and Content-Length together";
-            }
+        String problem = HeadRules.transferEncoding(head.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING),
+                head.headers().contains(HttpHeaderNames.CONTENT_LENGTH));
+        if (problem != null || !isUpgrade(head)) {
+            return problem;
         }
-        if (isUpgrade(head) && head.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-            return "400 A WebSocket handshake needs HTTP/1.1 (RFC 6455 §4.1)";
-        }
-        return null;
+        return HeadRules.handshake(true, !head.protocolVersion().equals(HttpVersion.HTTP_1_0),
+                head.headers().get(HttpHeaderNames.CONNECTION), head.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION),
+                head.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY));
     }
 
     static boolean isUpgrade(HttpRequest head) {
@@ -182,6 +174,9 @@ final class HttpGuard extends ChannelDuplexHandler {
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (status == 426) {
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+        }
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -271,17 +271,6 @@ final class NettyServer implements ServerTransport {
         }
 
         private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
-            // RFC 6455 §4.2.1-2: a handshake without a key or version 13 gets an HTTP answer, not silence
-            if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
-                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
-                        .addListener(ChannelFutureListener.CLOSE);
-                return;
-            }
-            if (!validKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
-                respond(ctx, 400, "{\"error\":\"Sec-WebSocket-Key must be 16 bytes in base64 (RFC 6455 §4.1)\"}"
-                        .getBytes(StandardCharsets.UTF_8), false);
-                return;
-            }
             ctx.pipeline().remove(HttpGuard.class); // a WebSocket: the engine's activity timeout takes over
             admission.upgraded(ctx.channel());
             String key = uri.path().substring("/app/".length());
@@ -316,17 +305,6 @@ final class NettyServer implements ServerTransport {
                     channel.close();
                 }
             });
-        }
-
-        private static boolean validKey(String key) {
-            if (key == null) {
-                return false;
-            }
-            try {
-                return java.util.Base64.getDecoder().decode(key.strip()).length == 16;
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
         }
 
         @Override
