@@ -482,6 +482,17 @@ class HttpApiTest {
         }
     }
 
+    /** Found by ApiRequestFuzzTest: an opaque request target made serve() throw a NullPointerException. */
+    @Test
+    void anOpaqueRequestTargetIsNotFound() {
+        try (Fixture fixture = Fixture.create()) {
+            for (String target : List.of("mailto:x", "a:b?c=d", "urn:isbn:1")) {
+                assertEquals(404, fixture.hub.handle(dev.broadcast.core.transport.ApiRequest.of("GET", target, new byte[0]))
+                        .status(), target);
+            }
+        }
+    }
+
     /** D14: any path ending in /up answered 200. */
     @Test
     void onlyUpItselfIsTheHealthEndpoint() {

@@ -31,7 +31,8 @@ public record ApiRequest(String method, String path, String rawQuery, byte[] bod
 
     private static String decodedPath(String rawPath) {
         try {
-            return new URI("http", "h", null, null).resolve(rawPath).getPath();
+            String path = new URI("http", "h", null, null).resolve(rawPath).getPath();
+            return path != null ? path : rawPath; // an opaque target ("mailto:x") has none
         } catch (IllegalArgumentException | URISyntaxException e) {
             return rawPath;
         }
