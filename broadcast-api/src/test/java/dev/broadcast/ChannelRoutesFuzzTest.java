@@ -50,7 +50,8 @@ class ChannelRoutesFuzzTest {
      */
     @FuzzTest(maxDuration = "10s")
     void routeMatchesTheNamesBuiltFromItsTemplate(byte[] input) {
-        String[] lines = new String(input, StandardCharsets.UTF_8).split("\n", 3);
+        String text = new String(input, StandardCharsets.UTF_8);
+        String[] lines = (text.endsWith("\n") ? text.substring(0, text.length() - 1) : text).split("\n", 3);
         String pattern = lines[0];
         String valueLine = lines.length > 1 ? lines[1] : "";
         String other = lines.length > 2 ? lines[2] : "";

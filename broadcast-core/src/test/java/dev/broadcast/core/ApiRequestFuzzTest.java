@@ -35,12 +35,12 @@ class ApiRequestFuzzTest {
      */
     @FuzzTest(maxDuration = "10s")
     void unsignedRequestsAreRefusedAndChangeNothing(byte[] input) throws IOException {
-        String[] lines = new String(input, StandardCharsets.UTF_8).split("\n", 3);
+        String[] lines = FuzzInput.lines(input, 3);
         String method = lines[0];
-        String body = lines.length > 2 ? lines[2] : "";
+        String body = lines[2];
         byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
         try (Fixture fixture = Fixture.create()) {
-            String target = (lines.length > 1 ? lines[1] : "")
+            String target = lines[1]
                     .replace("$now", Long.toString(fixture.clock.instant().getEpochSecond()))
                     .replace("$md5", Crypto.md5Hex(bodyBytes));
             FixtureClient subscriber = Subscribers.everywhere(fixture);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.broadcast.core.transport.ApiResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -54,14 +53,14 @@ class SignedApiRequestFuzzTest {
     }
 
     private static void check(byte[] input, boolean distinctInfo) {
-        String[] lines = Arrays.copyOf(new String(input, StandardCharsets.UTF_8).split("\n", 6), 6);
-        String name = orEmpty(lines[0]);
-        List<String> channels = orEmpty(lines[1]).isEmpty() ? List.of() : List.of(orEmpty(lines[1]).split(" ", -1));
-        String data = orEmpty(lines[2]);
-        String socketId = orEmpty(lines[3]);
-        String info = distinctInfo ? String.join(",", new LinkedHashSet<>(Arrays.asList(orEmpty(lines[4]).split(",", -1))))
-                : orEmpty(lines[4]);
-        String prefix = orEmpty(lines[5]);
+        String[] lines = FuzzInput.lines(input, 6);
+        String name = lines[0];
+        List<String> channels = lines[1].isEmpty() ? List.of() : List.of(lines[1].split(" ", -1));
+        String data = lines[2];
+        String socketId = lines[3];
+        String info = distinctInfo ? String.join(",", new LinkedHashSet<>(Arrays.asList(lines[4].split(",", -1))))
+                : lines[4];
+        String prefix = lines[5];
         try (Fixture fixture = Fixture.create()) {
             FixtureClient subscriber = Subscribers.everywhere(fixture);
             String except = socketId.equals("$self") ? subscriber.socketId() : socketId;
@@ -127,9 +126,5 @@ class SignedApiRequestFuzzTest {
                     () -> "an error without a message: " + response);
         }
         return response;
-    }
-
-    private static String orEmpty(String line) {
-        return line == null ? "" : line;
     }
 }
