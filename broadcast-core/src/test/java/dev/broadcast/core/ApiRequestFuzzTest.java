@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Disabled;
 
 /**
  * Fuzzes the HTTP API's request parser and signature check ({@code HttpApi}) through
@@ -26,6 +28,8 @@ import java.util.List;
  */
 class ApiRequestFuzzTest {
 
+    private static final Pattern OPAQUE = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:(?!/)");
+
     /**
      * Every request is answered (nothing thrown) with one of {@link ApiResponse#STATUSES} and a
      * JSON object: {@code {"health":"OK"}} with 200, which only the health check may have, since
@@ -35,12 +39,33 @@ class ApiRequestFuzzTest {
      */
     @FuzzTest(maxDuration = "10s")
     void unsignedRequestsAreRefusedAndChangeNothing(byte[] input) throws IOException {
+        check(input, false);
+    }
+
+    /**
+     * {@link #unsignedRequestsAreRefusedAndChangeNothing} with any request target. Its inputs show
+     * the finding: for a target that is an opaque URI ({@code http:up}, {@code p:b}),
+     * {@code ApiRequest.of} resolves the path to {@code null} ({@code URI.getPath()} of an opaque
+     * URI) and the {@code ApiRequest} constructor throws {@code NullPointerException("path")}, so
+     * {@link BroadcastHub#serve} throws instead of answering 404; the request line
+     * {@code GET http:up HTTP/1.1} is enough.
+     */
+    @Disabled("finding: BroadcastHub.serve throws NullPointerException(\"path\") for an opaque request target"
+            + " such as http:up (ApiRequest.of)")
+    @FuzzTest(maxDuration = "10s")
+    void anyRequestTargetIsAnswered(byte[] input) throws IOException {
+        check(input, true);
+    }
+
+    private static void check(byte[] input, boolean anyTarget) throws IOException {
         String[] lines = FuzzInput.lines(input, 3);
         String method = lines[0];
         String body = lines[2];
         byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
         try (Fixture fixture = Fixture.create()) {
-            String target = lines[1]
+            // a target that is an opaque URI (scheme:rest, no '/' after the ':') is the finding below:
+            // made a path so that the rest is fuzzed
+            String target = (anyTarget || !OPAQUE.matcher(lines[1]).lookingAt() ? "" : "/") + lines[1]
                     .replace("$now", Long.toString(fixture.clock.instant().getEpochSecond()))
                     .replace("$md5", Crypto.md5Hex(bodyBytes));
             FixtureClient subscriber = Subscribers.everywhere(fixture);

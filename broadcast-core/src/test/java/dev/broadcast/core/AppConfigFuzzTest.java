@@ -41,7 +41,25 @@ class AppConfigFuzzTest {
      */
     @FuzzTest(maxDuration = "10s")
     void appConfigurationIsAcceptedOrRefusedClearly(byte[] input) {
-        check(input, false);
+        // origin patterns with more than two '*' are the hang below: kept out so that the rest is fuzzed
+        check(input, false, 2);
+    }
+
+    /**
+     * {@link #appConfigurationIsAcceptedOrRefusedClearly} with any number of '*' in an allowed
+     * origin. A hang (found with {@code -timeout}, see docs/fuzzing.md; in regression mode these
+     * inputs only run slowly): {@code Engine.originAllowed} turns each '*' into {@code .*} of one
+     * regular expression and matches the Origin's host with backtracking, so its time grows as
+     * the host's length to the power of the number of '*'. {@code many-wildcards} (a pattern of
+     * 74 '*') takes 16 s for the host {@code aetty}; {@code three-wildcards-long-origin}, the
+     * plausible {@code *.*.*.example.com} against an Origin whose host is 2001 characters, about
+     * 2 s of the connecting thread per handshake, and the client chooses the Origin.
+     */
+    @Disabled("finding (hang): an allowed origin with several '*' is matched in time that grows as the Origin's"
+            + " host length to the power of the number of '*' (regex backtracking in Engine.originAllowed)")
+    @FuzzTest(maxDuration = "10s")
+    void originPatternsAreMatchedInBoundedTime(byte[] input) {
+        check(input, false, Integer.MAX_VALUE);
     }
 
     /**
@@ -62,16 +80,16 @@ class AppConfigFuzzTest {
             + " and the webhook and Pusher-driver URL refusals print the URL's password")
     @FuzzTest(maxDuration = "10s")
     void urlsAreUsableAndTheirPasswordsStayOutOfMessages(byte[] input) {
-        check(input, true);
+        check(input, true, 2);
     }
 
-    private static void check(byte[] input, boolean urls) {
+    private static void check(byte[] input, boolean urls, int maxWildcards) {
         String[] lines = FuzzInput.lines(input, 7);
         String id = lines[0];
         String key = lines[1];
         // marked, so that a message can only hold it by printing it
         String secret = lines[SECRET_LINE].isEmpty() ? "" : lines[SECRET_LINE] + SECRET_MARK;
-        List<String> origins = List.of(lines[3].split(",", -1));
+        List<String> origins = Arrays.stream(lines[3].split(",", -1)).map(o -> atMostWildcards(o, maxWildcards)).toList();
         String origin = lines[4];
 
         App.Builder builder;
@@ -135,6 +153,18 @@ class AppConfigFuzzTest {
                 }
             }
         }
+    }
+
+    /** {@code origin} without the '*' after its first {@code max}. */
+    private static String atMostWildcards(String origin, int max) {
+        StringBuilder kept = new StringBuilder(origin.length());
+        int wildcards = 0;
+        for (char c : origin.toCharArray()) {
+            if (c != '*' || ++wildcards <= max) {
+                kept.append(c);
+            }
+        }
+        return kept.toString();
     }
 
     /** {@code text} as a URI, or null when it is none: that refusal is the JDK's, not ours. */
