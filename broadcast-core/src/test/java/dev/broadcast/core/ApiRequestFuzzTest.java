@@ -65,9 +65,10 @@ class ApiRequestFuzzTest {
         try (Fixture fixture = Fixture.create()) {
             // a target that is an opaque URI (scheme:rest, no '/' after the ':') is the finding below:
             // made a path so that the rest is fuzzed
-            String target = (anyTarget || !OPAQUE.matcher(lines[1]).lookingAt() ? "" : "/") + lines[1]
+            String sent = lines[1]
                     .replace("$now", Long.toString(fixture.clock.instant().getEpochSecond()))
                     .replace("$md5", Crypto.md5Hex(bodyBytes));
+            String target = (anyTarget || !OPAQUE.matcher(sent).lookingAt() ? "" : "/") + sent;
             FixtureClient subscriber = Subscribers.everywhere(fixture);
             int mark = subscriber.mark();
             HubStats before = fixture.hub.stats();
