@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 
 /**
  * Fuzzes the HTTP API's request parser and signature check ({@code HttpApi}) through
@@ -50,8 +49,6 @@ class ApiRequestFuzzTest {
      * {@link BroadcastHub#serve} throws instead of answering 404; the request line
      * {@code GET http:up HTTP/1.1} is enough.
      */
-    @Disabled("finding: BroadcastHub.serve throws NullPointerException(\"path\") for an opaque request target"
-            + " such as http:up (ApiRequest.of)")
     @FuzzTest(maxDuration = "10s")
     void anyRequestTargetIsAnswered(byte[] input) throws IOException {
         check(input, true);

@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Disabled;
 
 /**
  * Fuzzes the configuration an application gives the core: an app's id, key and secret
@@ -55,8 +54,6 @@ class AppConfigFuzzTest {
      * plausible {@code *.*.*.example.com} against an Origin whose host is 2001 characters, about
      * 2 s of the connecting thread per handshake, and the client chooses the Origin.
      */
-    @Disabled("finding (hang): an allowed origin with several '*' is matched in time that grows as the Origin's"
-            + " host length to the power of the number of '*' (regex backtracking in Engine.originAllowed)")
     @FuzzTest(maxDuration = "10s")
     void originPatternsAreMatchedInBoundedTime(byte[] input) {
         check(input, false, Integer.MAX_VALUE);
@@ -76,8 +73,6 @@ class AppConfigFuzzTest {
      * with a host: " + url, "must have no query or fragment: " + url) print the URL with its
      * password.
      */
-    @Disabled("finding: App.Builder.webhook accepts http URLs without a host (webhooks then lost on the webhook thread),"
-            + " and the webhook and Pusher-driver URL refusals print the URL's password")
     @FuzzTest(maxDuration = "10s")
     void urlsAreUsableAndTheirPasswordsStayOutOfMessages(byte[] input) {
         check(input, true, 2);

@@ -29,7 +29,7 @@ import java.util.Set;
 class ClientMessageFuzzTest {
 
     /** Small, so that the fuzzer reaches every limit. */
-    private static final Limits LIMITS = new Limits(400, 200, 40, 3, 2, 2, 64, 16, 3, 1 << 20, Duration.ofSeconds(600));
+    private static final Limits LIMITS = new Limits(400, 200, 40, 3, 2, 2, 64, 16, 3, 1 << 20, Duration.ofSeconds(600), 4);
     private static final int MAX_MESSAGES = 16;
 
     /**

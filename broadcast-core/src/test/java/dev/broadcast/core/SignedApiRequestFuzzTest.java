@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 
 /**
  * Fuzzes what a correctly signed HTTP API request carries: a trigger and a batch built from
@@ -45,8 +44,6 @@ class SignedApiRequestFuzzTest {
      * values), so {@link BroadcastHub#handle}, which documents that it never throws for bad input,
      * throws {@link IllegalArgumentException} and an adapter answers 500.
      */
-    @Disabled("finding: a signed request with a repeated info value (info=user_count,user_count) makes HttpApi throw"
-            + " IllegalArgumentException (Set.of duplicate element) instead of answering")
     @FuzzTest(maxDuration = "10s")
     void signedRequestsWithAnyInfo(byte[] input) {
         check(input, false);

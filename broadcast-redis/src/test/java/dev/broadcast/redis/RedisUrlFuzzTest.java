@@ -9,7 +9,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.lettuce.core.RedisURI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.junit.jupiter.api.Disabled;
 
 /**
  * Fuzzes the validation of the Redis URL and prefix that join a server to a cluster
@@ -46,8 +45,6 @@ class RedisUrlFuzzTest {
      * {@code hunter2@host}, and {@code RedisBus.Builder.parse} appends it unmasked:
      * "Redis URL 'redis://user:***@host' is not valid: For input string: "hunter2@host" …".
      */
-    @Disabled("finding: a Redis URL whose user or password holds a '/', '?' or '#' (user:6379/secret@host) is refused"
-            + " with part of the password quoted from Lettuce's message")
     @FuzzTest(maxDuration = "10s")
     void anyPasswordStaysOutOfMessages(byte[] input) {
         check(input, true);
