@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +20,7 @@ class WebhooksBoundTest {
     @Test
     void aHangingReceiverGetsAtMostTheBoundQueuedAndTheRestIsDroppedAndCounted() throws Exception {
         try (ServerSocket hanging = new ServerSocket(0)) {
-            List<Socket> accepted = new ArrayList<>();
+            List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>(); // the acceptor adds while the test closes
             Thread acceptor = new Thread(() -> {
                 try {
                     while (true) {
