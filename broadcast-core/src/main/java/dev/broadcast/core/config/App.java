@@ -1,6 +1,6 @@
 package dev.broadcast.core.config;
 
-import dev.broadcast.core.internal.wire.Urls;
+import dev.broadcast.core.internal.text.Urls;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.broadcast.core.internal.wire;
+package dev.broadcast.core.internal.text;
 
 import java.net.URI;
 
