@@ -43,30 +43,17 @@ class ServerOptionsFuzzTest {
      * Any arguments, environment and config file give options or an
      * {@link IllegalArgumentException} with a message: never another exception (a
      * {@code NumberFormatException}, {@code NullPointerException} or index error). No message holds
-     * an app secret. Options given hold at least one app, a port in 0 to 65535 and 1 to 1024 I/O
-     * threads, and webhooks that are http or https.
+     * an app secret or the password of the Redis URL or of a webhook URL; the server prints the
+     * message when it refuses to start. Options given hold at least one app, a port in 0 to 65535
+     * and 1 to 1024 I/O threads, and webhooks that are http or https.
+     *
+     * <p>Inputs that were findings, fixed: {@code webhook-password} ({@code --webhook-url
+     * ftp://hook:hunter2@example.com/x}) and {@code webhook-not-a-uri} were refused with the URL,
+     * password included; {@code redis-password-in-path}, a Redis URL whose password holds a '/',
+     * with the part after it.
      */
     @FuzzTest(maxDuration = "10s")
     void optionsAreParsedOrRefusedClearly(byte[] input) throws IOException {
-        check(input, false);
-    }
-
-    /**
-     * {@link #optionsAreParsedOrRefusedClearly}, and no message holds the password of the Redis URL
-     * or of a webhook URL either; the server prints the message when it refuses to start. Its
-     * inputs show the findings: {@code webhook-password}, {@code --webhook-url
-     * ftp://hook:hunter2@example.com/x}, is refused with "webhook URL must be http or https: " and
-     * the URL ({@code App.Builder.webhook}); {@code webhook-not-a-uri} with "webhook-url is not a
-     * URL: " and the value ({@code ServerOptions.uri}); {@code redis-password-in-path}, a Redis URL
-     * whose password holds a '/', with the part after it, quoted by Lettuce's
-     * {@code NumberFormatException} for the database that {@code RedisBus} appends unmasked.
-     */
-    @FuzzTest(maxDuration = "10s")
-    void urlPasswordsStayOutOfMessages(byte[] input) throws IOException {
-        check(input, true);
-    }
-
-    private static void check(byte[] input, boolean urlPasswords) throws IOException {
         String text = new String(input, StandardCharsets.UTF_8);
         int split = text.indexOf(CONFIG_MARKER);
         String config = split < 0 ? "" : text.substring(Math.min(text.length(), split + CONFIG_MARKER.length() + 1));
@@ -106,7 +93,7 @@ class ServerOptionsFuzzTest {
             };
             args.set(at, eq < 0 ? given : arg.substring(0, eq + 1) + given);
             i = at;
-            noteValue(name, given, secrets, passwords, urlPasswords);
+            noteValue(name, given, secrets, passwords);
         }
         for (Map.Entry<String, String> variable : env.entrySet()) {
             String name = variable.getKey().substring("BROADCAST_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
@@ -116,9 +103,9 @@ class ServerOptionsFuzzTest {
                 default -> variable.getValue();
             };
             variable.setValue(given);
-            noteValue(name, given, secrets, passwords, urlPasswords);
+            noteValue(name, given, secrets, passwords);
         }
-        collectConfigSecrets(config, secrets, passwords, urlPasswords);
+        collectConfigSecrets(config, secrets, passwords);
 
         ServerOptions options;
         try {
@@ -153,8 +140,8 @@ class ServerOptionsFuzzTest {
         }
     }
 
-    /** The secrets that hold the mark and, for the disabled finding, the webhook URL passwords of a config file. */
-    private static void collectConfigSecrets(String config, List<String> secrets, List<String> passwords, boolean webhooks) {
+    /** The secrets that hold the mark and the webhook URL passwords of a config file. */
+    private static void collectConfigSecrets(String config, List<String> secrets, List<String> passwords) {
         JsonNode root;
         try {
             root = JSON.readTree(config);
@@ -169,19 +156,16 @@ class ServerOptionsFuzzTest {
             if (secret.contains(SECRET_MARK)) {
                 secrets.add(secret);
             }
-            if (webhooks) {
-                app.path("webhooks").forEach(url -> addIfAny(passwords, password(url.asText())));
-            }
+            app.path("webhooks").forEach(url -> addIfAny(passwords, password(url.asText())));
         }
     }
 
-    /** Notes one option's secret (marked) and the password of its URL where it is checked. */
-    private static void noteValue(String name, String value, List<String> secrets, List<String> passwords,
-            boolean urlPasswords) {
+    /** Notes one option's secret (marked) and the password of its URL. */
+    private static void noteValue(String name, String value, List<String> secrets, List<String> passwords) {
         if (name.equals("app-secret")) {
             secrets.add(value);
         }
-        if (urlPasswords && (name.equals("redis-url") || name.equals("webhook-url"))) {
+        if (name.equals("redis-url") || name.equals("webhook-url")) {
             addIfAny(passwords, password(value));
             addIfAny(passwords, passwordTail(value));
         }
