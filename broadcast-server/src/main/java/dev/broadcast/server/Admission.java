@@ -1,30 +1,26 @@
 package dev.broadcast.server;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which accepted sockets may stay: at most {@code maxPerAddress} from one IP address, and at most
- * {@code maxSockets} in all. When the server is full, the oldest socket that has not become a
- * WebSocket yet is closed to make room (a stranger holding sockets open cannot lock legitimate
- * clients out); when every socket is a WebSocket, the newcomer is closed instead.
+ * Which accepted sockets may stay, on either transport: at most {@code maxPerAddress} from one IP
+ * address, and at most {@code maxSockets} in all. When the server is full, the oldest socket that
+ * has not become a WebSocket yet is closed to make room (a stranger holding sockets open cannot
+ * lock legitimate clients out); when every socket is a WebSocket, the newcomer is closed instead.
  *
  * <p>{@code maxSockets} defaults to what the process's open-file limit leaves, so the server sheds
  * before {@code accept} fails with "Too many open files".
  */
-@ChannelHandler.Sharable
-final class Admission extends ChannelInboundHandlerAdapter {
+final class Admission {
 
     private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
     /** File descriptors kept free for everything but client sockets: jars, Redis, webhooks, logs. */
@@ -34,8 +30,8 @@ final class Admission extends ChannelInboundHandlerAdapter {
     private final int maxPerAddress;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
-    /** Sockets not upgraded yet, with the order they came in. */
-    private final Map<Channel, Long> waiting = new ConcurrentHashMap<>();
+    /** Sockets not upgraded yet. */
+    private final Set<Ticket> waiting = ConcurrentHashMap.newKeySet();
     private final AtomicLong arrivals = new AtomicLong();
     private final Warnings warnings = new Warnings(LOG);
 
@@ -53,6 +49,11 @@ final class Admission extends ChannelInboundHandlerAdapter {
         return maxSockets;
     }
 
+    /** Sockets admitted and not closed yet. */
+    int open() {
+        return open.get();
+    }
+
     /** The open-file limit less what the process has open now and {@link #SPARE_FILES}. */
     static int socketsTheFileLimitLeaves() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
@@ -62,55 +63,43 @@ final class Admission extends ChannelInboundHandlerAdapter {
         return Integer.MAX_VALUE;
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        Channel channel = ctx.channel();
-        InetAddress address = channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    /**
+     * A socket just accepted from {@code address} (null if unknown): its ticket, or null if it
+     * may not stay, and the caller closes it. {@code close} closes it should it be shed later;
+     * the transport calls {@link Ticket#closed} however it closes.
+     */
+    Ticket admit(InetAddress address, Runnable close) {
         if (address != null && maxPerAddress > 0
                 && perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet() > maxPerAddress) {
-            warnings.warn("Refused a connection from {}: it has {} open (--max-connections-per-ip)", address, maxPerAddress);
             release(address);
-            channel.close();
-            return;
+            warnings.warn("Refused a connection from {}: it has {} open (--max-connections-per-ip)", address, maxPerAddress);
+            return null;
         }
-        waiting.put(channel, arrivals.incrementAndGet());
-        channel.closeFuture().addListener(closed -> {
-            waiting.remove(channel);
-            open.decrementAndGet();
-            if (maxPerAddress > 0 && address != null) {
-                release(address);
-            }
-        });
-        if (open.incrementAndGet() > maxSockets && !shedOldestWaiting(channel)) {
+        Ticket ticket = new Ticket(address, close, arrivals.incrementAndGet());
+        waiting.add(ticket);
+        if (open.incrementAndGet() > maxSockets && !shedOldestWaiting(ticket)) {
+            ticket.closed();
             warnings.warn("Refused a connection from {}: {} sockets are open, all of them WebSockets (--max-connections)",
                     address, maxSockets);
-            channel.close();
-            return;
+            return null;
         }
-        super.channelActive(ctx);
-    }
-
-    /** The socket became a WebSocket: it is no longer shed to make room. */
-    void upgraded(Channel channel) {
-        waiting.remove(channel);
+        return ticket;
     }
 
     /** Closes the oldest socket that is not a WebSocket, other than {@code newcomer}; false if none. */
-    private boolean shedOldestWaiting(Channel newcomer) {
-        Channel oldest = null;
-        long oldestArrival = Long.MAX_VALUE;
-        for (Map.Entry<Channel, Long> entry : waiting.entrySet()) {
-            if (entry.getKey() != newcomer && entry.getValue() < oldestArrival) {
-                oldest = entry.getKey();
-                oldestArrival = entry.getValue();
+    private boolean shedOldestWaiting(Ticket newcomer) {
+        Ticket oldest = null;
+        for (Ticket ticket : waiting) {
+            if (ticket != newcomer && (oldest == null || ticket.arrival < oldest.arrival)) {
+                oldest = ticket;
             }
         }
-        if (oldest == null || waiting.remove(oldest) == null) {
+        if (oldest == null || !waiting.remove(oldest)) {
             return false;
         }
         warnings.warn("Closed the oldest connection that had not upgraded ({}) to make room: {} sockets open (--max-connections)",
-                oldest.remoteAddress(), maxSockets);
-        oldest.close();
+                oldest.address, maxSockets);
+        oldest.close.run();
         return true;
     }
 
@@ -118,4 +107,34 @@ final class Admission extends ChannelInboundHandlerAdapter {
         perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
+    /** One admitted socket's place. */
+    final class Ticket {
+        private final InetAddress address;
+        private final Runnable close;
+        private final long arrival;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        private Ticket(InetAddress address, Runnable close, long arrival) {
+            this.address = address;
+            this.close = close;
+            this.arrival = arrival;
+        }
+
+        /** The socket became a WebSocket: it is no longer shed to make room. */
+        void upgraded() {
+            waiting.remove(this);
+        }
+
+        /** The socket closed: its place is free. Once; later calls do nothing. */
+        void closed() {
+            if (!released.compareAndSet(false, true)) {
+                return;
+            }
+            waiting.remove(this);
+            open.decrementAndGet();
+            if (maxPerAddress > 0 && address != null) {
+                release(address);
+            }
+        }
+    }
 }

@@ -54,16 +54,17 @@ public final class BroadcastServer implements AutoCloseable {
             }
         }
         BroadcastHub hub = builder.build();
+        Admission admission = new Admission(options.maxConnections(), options.maxConnectionsPerIp());
+        BodyBudget budget = new BodyBudget(BodyBudget.DEFAULT_BYTES);
         try {
             return new BroadcastServer(hub, switch (options.transport()) {
                 case NETTY -> {
-                    NettyServer netty = new NettyServer(hub, loops,
-                            new Admission(options.maxConnections(), options.maxConnectionsPerIp()));
+                    NettyServer netty = new NettyServer(hub, loops, admission, budget);
                     netty.start(options.host(), options.port(), options.reusePort());
                     yield netty;
                 }
                 case TYRUS -> {
-                    GrizzlyContainer tyrus = new GrizzlyContainer(hub);
+                    GrizzlyContainer tyrus = new GrizzlyContainer(hub, admission, budget);
                     tyrus.start(options.host(), options.port(), PusherEndpoint.config(hub, ""));
                     yield tyrus;
                 }

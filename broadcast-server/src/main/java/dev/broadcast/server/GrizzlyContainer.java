@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicLong;
 import org.glassfish.grizzly.ReadHandler;
 import org.glassfish.grizzly.http.io.NIOInputStream;
 import org.glassfish.grizzly.http.server.AddOn;
@@ -45,12 +44,12 @@ import org.slf4j.LoggerFactory;
 final class GrizzlyContainer extends TyrusServerContainer implements ServerTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(GrizzlyContainer.class);
-    private static final byte[] INTERNAL_ERROR = "{\"error\":\"Internal error\"}".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] BUSY = "{\"error\":\"The server is busy reading other requests; try again\"}"
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] INTERNAL_ERROR = HeadRules.errorJson(HeadRules.INTERNAL_ERROR).getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BUSY = HeadRules.errorJson(BodyBudget.BUSY).getBytes(StandardCharsets.UTF_8);
 
     private final BroadcastHub hub;
-    private final long maxBufferedBytes;
+    private final BodyBudget budget;
+    private final Admission admission;
     private final WebSocketEngine engine;
     private HttpServer server;
     private NetworkListener listener;
@@ -58,14 +57,15 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
     private ScheduledThreadPoolExecutor deadlines;
 
     GrizzlyContainer(BroadcastHub hub) {
-        this(hub, HttpGuard.MAX_BUFFERED_BYTES);
+        this(hub, new Admission(0, 0), new BodyBudget(BodyBudget.DEFAULT_BYTES));
     }
 
-    /** With at most {@code maxBufferedBytes} of unfinished API request bodies held at once. */
-    GrizzlyContainer(BroadcastHub hub, long maxBufferedBytes) {
+    /** Admitting sockets by {@code admission}, holding unfinished API request bodies within {@code budget}. */
+    GrizzlyContainer(BroadcastHub hub, Admission admission, BodyBudget budget) {
         super((Set<Class<?>>) null);
         this.hub = hub;
-        this.maxBufferedBytes = maxBufferedBytes;
+        this.budget = budget;
+        this.admission = admission;
         this.engine = GrizzlyFrameGuard.guarding(TyrusWebSocketEngine.builder(this).build(), hub);
     }
 
@@ -83,11 +83,11 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
             return thread;
         });
         deadlines.setRemoveOnCancelPolicy(true);
-        listener.registerAddOn(GrizzlyHttpGuard.addOn(deadlines));
+        listener.registerAddOn(GrizzlyHttpGuard.addOn(deadlines, admission));
         listener.registerAddOn(webSocketAddOn(this));
         server.addListener(listener);
         server.getServerConfiguration().setDefaultErrorPageGenerator(new JsonErrors());
-        server.getServerConfiguration().addHttpHandler(new ApiHandler(hub, maxBufferedBytes), "/");
+        server.getServerConfiguration().addHttpHandler(new ApiHandler(hub, budget), "/");
         try {
             addEndpoint(endpoint);
             super.start("", port); // deploys the endpoint: before the port opens, or upgrades get 404
@@ -179,13 +179,11 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
      */
     private static final class ApiHandler extends HttpHandler {
         private final BroadcastHub hub;
-        private final long maxBuffered;
-        /** Body bytes all unfinished API requests hold together. */
-        private final AtomicLong buffered = new AtomicLong();
+        private final BodyBudget budget;
 
-        ApiHandler(BroadcastHub hub, long maxBuffered) {
+        ApiHandler(BroadcastHub hub, BodyBudget budget) {
             this.hub = hub;
-            this.maxBuffered = maxBuffered;
+            this.budget = budget;
         }
 
         @Override
@@ -252,7 +250,7 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
         /**
          * Gathers up to {@code wanted} body bytes as they arrive, then serves the request. The
          * buffer grows with what arrives, not with what is declared, and counts towards
-         * a bound for the whole server ({@link HttpGuard#MAX_BUFFERED_BYTES}, as on the Netty
+         * a bound for the whole server ({@link BodyBudget}, as on the Netty
          * transport): past it the request gets 503.
          */
         private final class BodyReader implements ReadHandler {
@@ -309,8 +307,7 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
                     if (n < 0) {
                         break;
                     }
-                    if (buffered.addAndGet(n) > maxBuffered) {
-                        buffered.addAndGet(-n);
+                    if (!budget.take(n)) {
                         busy = true;
                         return false;
                     }
@@ -325,7 +322,7 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
                     return false;
                 }
                 done = true;
-                buffered.addAndGet(-body.size());
+                budget.release(body.size());
                 return true;
             }
 
@@ -337,7 +334,7 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
                 try {
                     if (busy) {
                         LOG.warn("HTTP request body from {} refused: the server holds {} bytes of unfinished bodies",
-                                request.getRemoteAddr(), maxBuffered);
+                                request.getRemoteAddr(), budget.max());
                         respond(response, 503, BUSY);
                     } else {
                         serve(request, response, bytes);
@@ -361,7 +358,7 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
             }
             request.getResponse().setContentType("application/json"); // before Grizzly defaults it to text/html
             String reason = reasonPhrase == null ? "Error " + status : reasonPhrase;
-            return "{\"error\":\"" + reason.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+            return HeadRules.errorJson(reason);
         }
     }
 }

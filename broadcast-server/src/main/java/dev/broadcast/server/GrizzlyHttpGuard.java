@@ -1,6 +1,7 @@
 package dev.broadcast.server;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.CompletionHandler;
+import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.WriteResult;
@@ -60,25 +62,40 @@ final class GrizzlyHttpGuard extends BaseFilter {
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(GrizzlyHttpGuard.class.getName() + ".progress");
 
     private final ScheduledExecutorService timer;
+    private final Admission admission;
 
-    private GrizzlyHttpGuard(ScheduledExecutorService timer) {
+    private GrizzlyHttpGuard(ScheduledExecutorService timer, Admission admission) {
         this.timer = timer;
+        this.admission = admission;
     }
 
-    /** Puts the guard right after the HTTP codec of the listener it is registered with. */
-    static AddOn addOn(ScheduledExecutorService timer) {
+    /**
+     * Puts the guard right after the HTTP codec of the listener it is registered with: request
+     * deadlines on {@code timer}, each accepted connection through {@code admission}.
+     */
+    static AddOn addOn(ScheduledExecutorService timer, Admission admission) {
         return (NetworkListener listener, FilterChainBuilder builder) -> {
             int codec = builder.indexOfType(HttpServerFilter.class);
             if (codec < 0) {
                 throw new IllegalStateException("No HTTP codec in the filter chain of " + listener.getName());
             }
-            builder.add(codec + 1, new GrizzlyHttpGuard(timer));
+            builder.add(codec + 1, new GrizzlyHttpGuard(timer, admission));
         };
     }
 
     @Override
     public NextAction handleAccept(FilterChainContext ctx) throws IOException {
-        progress(ctx.getConnection()).arm();
+        Connection connection = ctx.getConnection();
+        Admission.Ticket ticket = admission.admit(
+                connection.getPeerAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null,
+                connection::closeSilently);
+        if (ticket == null) {
+            connection.closeSilently();
+            return ctx.getStopAction();
+        }
+        Progress progress = progress(connection);
+        progress.ticket = ticket;
+        progress.arm();
         return ctx.getInvokeAction();
     }
 
@@ -86,7 +103,7 @@ final class GrizzlyHttpGuard extends BaseFilter {
     public NextAction handleClose(FilterChainContext ctx) throws IOException {
         Progress progress = PROGRESS.get(ctx.getConnection());
         if (progress != null) {
-            progress.disarm();
+            progress.closed();
         }
         return ctx.getInvokeAction();
     }
@@ -130,6 +147,13 @@ final class GrizzlyHttpGuard extends BaseFilter {
 
     @Override
     public NextAction handleWrite(FilterChainContext ctx) throws IOException {
+        if (ctx.getMessage() instanceof Buffer frame) { // a WebSocket frame from Tyrus, one per write
+            Progress progress = PROGRESS.get(ctx.getConnection());
+            if (progress != null && frame.hasRemaining() && (frame.get(frame.position()) & 0xFF) == 0x88) {
+                progress.closing();
+            }
+            return ctx.getInvokeAction();
+        }
         if (!(ctx.getMessage() instanceof HttpContent content)
                 || !(content.getHttpHeader() instanceof HttpResponsePacket response)) {
             return ctx.getInvokeAction();
@@ -145,6 +169,9 @@ final class GrizzlyHttpGuard extends BaseFilter {
             if (status == 101) {
                 progress.upgraded = true; // a WebSocket now: the engine's activity timeout takes over
                 progress.disarm();
+                if (progress.ticket != null) {
+                    progress.ticket.upgraded();
+                }
                 return ctx.getInvokeAction();
             }
             if (status < 200) {
@@ -182,7 +209,7 @@ final class GrizzlyHttpGuard extends BaseFilter {
     /** Answers {@code status} with a JSON error and closes the connection once it is written. */
     private static void refuse(FilterChainContext ctx, HttpRequestPacket request, int status, String reason) {
         LOG.debug("HTTP request from {} refused with {}: {}", ctx.getConnection().getPeerAddress(), status, reason);
-        byte[] json = ("{\"error\":\"" + reason.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}")
+        byte[] json = HeadRules.errorJson(reason)
                 .getBytes(StandardCharsets.UTF_8);
         HttpResponsePacket response = request.getResponse();
         response.setProtocol(Protocol.HTTP_1_1);
@@ -265,6 +292,10 @@ final class GrizzlyHttpGuard extends BaseFilter {
         private boolean closeAfterAnswer;
         private boolean upgraded;
         private boolean refused;
+        /** Its place in {@link Admission}. */
+        private volatile Admission.Ticket ticket;
+        /** When a socket whose close frame is not answered is cut. */
+        private ScheduledFuture<?> closingDeadline;
 
         Progress(Connection connection, ScheduledExecutorService timer) {
             this.connection = connection;
@@ -284,6 +315,39 @@ final class GrizzlyHttpGuard extends BaseFilter {
                 }, HttpGuard.REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (RejectedExecutionException stopped) {
                 connection.closeSilently(); // the server is stopping
+            }
+        }
+
+        /**
+         * The server sent its close frame: the socket is cut if still open after
+         * {@link ServerTransport#CLOSE_GRACE_SECONDS}, as a client that stopped reading holds the
+         * frame behind unread data (and Tyrus waits for its answer) forever.
+         */
+        synchronized void closing() {
+            if (!upgraded || closingDeadline != null) {
+                return;
+            }
+            try {
+                closingDeadline = timer.schedule(() -> {
+                    if (connection.isOpen()) {
+                        LOG.debug("WebSocket from {} cut: its close frame was not answered within {} s",
+                                connection.getPeerAddress(), ServerTransport.CLOSE_GRACE_SECONDS);
+                        connection.terminateSilently();
+                    }
+                }, ServerTransport.CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException stopped) {
+                connection.terminateSilently(); // the server is stopping
+            }
+        }
+
+        /** The connection closed. */
+        synchronized void closed() {
+            disarm();
+            if (closingDeadline != null) {
+                closingDeadline.cancel(false);
+            }
+            if (ticket != null) {
+                ticket.closed();
             }
         }
 

@@ -6,11 +6,30 @@ import java.util.List;
 
 /**
  * What no request head may have, the same for both transports: each rule answers "status reason"
- * ({@code "400 …"}, {@code "426 …"}, {@code "501 …"}) or null.
+ * ({@code "400 …"}, {@code "426 …"}, {@code "501 …"}) or null. And the one shape of the errors
+ * the transports answer themselves, like the HTTP API's: {@code {"error":"…"}}.
  */
 final class HeadRules {
 
+    /** The error of a 500: what failed is logged, not told. */
+    static final String INTERNAL_ERROR = "Internal error";
+
     private HeadRules() {
+    }
+
+    /** {@code {"error":reason}}; the reason may quote a header, control characters and all. */
+    static String errorJson(String reason) {
+        StringBuilder json = new StringBuilder(reason.length() + 16).append("{\"error\":\"");
+        for (char c : reason.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        return json.append("\"}").toString();
     }
 
     /**

@@ -3,10 +3,12 @@ package dev.broadcast.server;
 import dev.broadcast.core.BroadcastHub;
 import dev.broadcast.core.transport.ApiResponse;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -24,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *   <li>An API request is checked from its request line (app, key, timestamp, signature) before
  *       its body is read: a refusal is answered at once and the connection closed.</li>
  *   <li>Bodies buffered for unfinished requests are bounded for the whole server
- *       ({@link #MAX_BUFFERED_BYTES}); past it new bodies get 503.</li>
+ *       ({@link BodyBudget}); past it new bodies get 503.</li>
  *   <li>{@code Transfer-Encoding} other than exactly {@code chunked} is refused (RFC 9112 §6.1):
  *       a proxy that reads the body differently could smuggle a request through.</li>
  * </ul>
@@ -48,15 +49,15 @@ final class HttpGuard extends ChannelDuplexHandler {
     private static final Logger LOG = LoggerFactory.getLogger(HttpGuard.class);
     private static final Warnings WARNINGS = new Warnings(LOG);
 
+    /** How long a connection answered before its request was in is read (and discarded) before it is closed. */
+    static final int LINGER_MILLIS = 2_000;
     /** Seconds a request (head and body) may take, counted from the connection or the previous response. */
     static final int REQUEST_TIMEOUT_SECONDS = 10;
-    /** Body bytes all unfinished requests of the server may hold together. */
-    static final long MAX_BUFFERED_BYTES = 64L * 1024 * 1024;
 
     private final BroadcastHub hub;
-    private final AtomicLong buffered;
+    private final BodyBudget budget;
     private ScheduledFuture<?> deadline;
-    /** Body bytes of the request in progress counted in {@link #buffered}. */
+    /** Body bytes of the request in progress taken from {@link #budget}. */
     private long holding;
     /** Set after a refusal: what else arrives is dropped until the connection is closed. */
     private boolean refused;
@@ -65,9 +66,9 @@ final class HttpGuard extends ChannelDuplexHandler {
     /** Whether a whole request came in on this connection. */
     private boolean answeredOne;
 
-    HttpGuard(BroadcastHub hub, AtomicLong buffered) {
+    HttpGuard(BroadcastHub hub, BodyBudget budget) {
         this.hub = hub;
-        this.buffered = buffered;
+        this.budget = budget;
     }
 
     @Override
@@ -104,7 +105,14 @@ final class HttpGuard extends ChannelDuplexHandler {
                 return;
             }
             if (!isUpgrade(head)) {
-                ApiResponse answer = hub.precheck(head.method().name(), head.uri()).orElse(null);
+                ApiResponse answer;
+                try {
+                    answer = hub.precheck(head.method().name(), head.uri()).orElse(null);
+                } catch (RuntimeException e) {
+                    LOG.warn("HTTP API request {} {} failed", head.method(), head.uri(), e);
+                    refuse(ctx, msg, 500, HeadRules.INTERNAL_ERROR);
+                    return;
+                }
                 if (answer != null) {
                     refuse(ctx, msg, answer.status(), null, answer.body());
                     return;
@@ -113,11 +121,10 @@ final class HttpGuard extends ChannelDuplexHandler {
         }
         if (msg instanceof HttpContent content) {
             int bytes = content.content().readableBytes();
-            if (buffered.addAndGet(bytes) > MAX_BUFFERED_BYTES) {
-                buffered.addAndGet(-bytes);
+            if (!budget.take(bytes)) {
                 WARNINGS.warn("Refused a request body from {}: the server holds {} bytes of unfinished bodies already",
-                        ctx.channel().remoteAddress(), MAX_BUFFERED_BYTES);
-                refuse(ctx, msg, 503, "The server is busy reading other requests; try again");
+                        ctx.channel().remoteAddress(), budget.max());
+                refuse(ctx, msg, 503, BodyBudget.BUSY);
                 return;
             }
             holding += bytes;
@@ -167,7 +174,7 @@ final class HttpGuard extends ChannelDuplexHandler {
         release();
         disarm();
         String body = json != null ? json
-                : "{\"error\":\"" + reason.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+                : HeadRules.errorJson(reason);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                 Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
         response.headers()
@@ -177,7 +184,25 @@ final class HttpGuard extends ChannelDuplexHandler {
         if (status == 426) {
             response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
         }
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        closeAfter(ctx.writeAndFlush(response));
+    }
+
+    /**
+     * Closes the connection once {@code written} is out, lingering first: the server's side is
+     * shut down and the socket closed after {@link #LINGER_MILLIS}, or as soon as the client
+     * closes. A client still sending a body that was refused (a 413, a 401 from the request line)
+     * would otherwise get a reset on its next write, which also discards the answer unread.
+     */
+    static void closeAfter(ChannelFuture written) {
+        Channel channel = written.channel();
+        written.addListener(done -> {
+            if (!done.isSuccess() || !(channel instanceof DuplexChannel duplex) || !channel.isActive()) {
+                channel.close();
+                return;
+            }
+            duplex.shutdownOutput().addListener(shut ->
+                    channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS));
+        });
     }
 
     private void arm(ChannelHandlerContext ctx) {
@@ -203,7 +228,7 @@ final class HttpGuard extends ChannelDuplexHandler {
 
     private void release() {
         if (holding > 0) {
-            buffered.addAndGet(-holding);
+            budget.release(holding);
             holding = 0;
         }
     }

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -32,12 +31,6 @@ import org.slf4j.LoggerFactory;
 final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> implements Transport {
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyConnection.class);
-    /**
-     * How long a closed connection's socket stays open for its close frame to leave: a client that
-     * stopped reading (a slow consumer) has its close frame behind the frames it has not read, and
-     * gets it if it reads again within this time (D10: at 2 s, 1 of 20 such clients got its 4100).
-     */
-    static final int CLOSE_GRACE_SECONDS = 10;
 
     private final Channel channel;
     private final WebSocketServerHandshaker handshaker;
@@ -78,10 +71,7 @@ final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
             current.touch();
         } else if (frame instanceof CloseWebSocketFrame) {
             handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
-        } else if (frame instanceof BinaryWebSocketFrame) {
-            handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE,
-                    "Binary messages are not part of the Pusher protocol"));
-        }
+        } // binary frames never get here (StrictFrameDecoder)
     }
 
     @Override
@@ -95,7 +85,7 @@ final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
 
     /**
      * Framing errors end the connection with their RFC 6455 close code: a message over the size
-     * bound with 1009, a protocol violation with the decoder's 1002 or 1007 (the decoder and the
+     * bound with 1009, a protocol violation with the decoder's 1002, 1003 or 1007 (the decoder and the
      * UTF-8 validator have sent that close frame already), anything else with 1011.
      */
     @Override
@@ -161,12 +151,12 @@ final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
     /**
      * Sends the close frame and closes once it is written. A client that stopped reading (a slow
      * consumer) would hold the close frame behind unread data forever, so the socket is closed
-     * regardless after {@link #CLOSE_GRACE_SECONDS}.
+     * regardless after {@link ServerTransport#CLOSE_GRACE_SECONDS}.
      */
     @Override
     public void close(int code, String reason) {
         channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-        channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+        channel.eventLoop().schedule(() -> channel.close(), ServerTransport.CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
     /** RFC 6455 §5.2: FIN + text opcode, unmasked (server to client), 7-bit, 16-bit or 64-bit length. */

@@ -9,7 +9,9 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -47,10 +49,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +62,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,9 +82,9 @@ final class NettyServer implements ServerTransport {
     private final Set<Channel> sockets = ConcurrentHashMap.newKeySet();
     /** One write flusher per event loop. */
     private final Map<EventExecutor, Flusher> flushers = new HashMap<>();
-    /** Body bytes held by this server's unfinished HTTP requests ({@link HttpGuard}). */
-    private final AtomicLong buffered = new AtomicLong();
-    private final Admission admission;
+    /** Body bytes this server's unfinished HTTP requests may hold ({@link HttpGuard}). */
+    private final BodyBudget budget;
+    private final Admitting admitting;
     private Channel listener;
 
     NettyServer(BroadcastHub hub, int ioThreads) {
@@ -96,14 +97,15 @@ final class NettyServer implements ServerTransport {
     }
 
     NettyServer(BroadcastHub hub, int ioThreads, EventLoopGroup loops) {
-        this(hub, loops, new Admission(0, 0));
+        this(hub, loops, new Admission(0, 0), new BodyBudget(BodyBudget.DEFAULT_BYTES));
     }
 
-    /** On {@code loops}, admitting sockets by {@code admission}. */
-    NettyServer(BroadcastHub hub, EventLoopGroup loops, Admission admission) {
+    /** On {@code loops}, admitting sockets by {@code admission}, holding request bodies within {@code budget}. */
+    NettyServer(BroadcastHub hub, EventLoopGroup loops, Admission admission, BodyBudget budget) {
         this.hub = hub;
         this.loops = loops;
-        this.admission = admission;
+        this.admitting = new Admitting(admission);
+        this.budget = budget;
         loops.forEach(loop -> flushers.put(loop, new Flusher((EventLoop) loop)));
     }
 
@@ -155,11 +157,11 @@ final class NettyServer implements ServerTransport {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline().addLast(
-                                admission,
+                                admitting,
                                 new HttpServerCodec(),
-                                new HttpGuard(hub, buffered),
+                                new HttpGuard(hub, budget),
                                 new BodyLimit(hub),
-                                new Requests(hub, sockets, flushers, admission));
+                                new Requests(hub, sockets, flushers));
                     }
                 });
         if (reusePort) {
@@ -242,24 +244,55 @@ final class NettyServer implements ServerTransport {
         }
     }
 
+    /** Each accepted socket through {@link Admission}: closed at once if it may not stay. */
+    @ChannelHandler.Sharable
+    private static final class Admitting extends ChannelInboundHandlerAdapter {
+        private static final AttributeKey<Admission.Ticket> TICKET = AttributeKey.valueOf(Admitting.class, "ticket");
+        private final Admission admission;
+
+        Admitting(Admission admission) {
+            this.admission = admission;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            Channel channel = ctx.channel();
+            Admission.Ticket ticket = admission.admit(
+                    channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null, channel::close);
+            if (ticket == null) {
+                channel.close();
+                return;
+            }
+            channel.attr(TICKET).set(ticket);
+            channel.closeFuture().addListener(closed -> ticket.closed());
+            super.channelActive(ctx);
+        }
+
+        /** {@code channel} became a WebSocket. */
+        static void upgraded(Channel channel) {
+            Admission.Ticket ticket = channel.attr(TICKET).get();
+            if (ticket != null) {
+                ticket.upgraded();
+            }
+        }
+    }
+
     /** Routes a request: a WebSocket upgrade on {@code /app/{key}}, everything else to the HTTP API. */
     private static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final BroadcastHub hub;
         private final Set<Channel> sockets;
         private final Map<EventExecutor, Flusher> flushers;
-        private final Admission admission;
 
-        Requests(BroadcastHub hub, Set<Channel> sockets, Map<EventExecutor, Flusher> flushers, Admission admission) {
+        Requests(BroadcastHub hub, Set<Channel> sockets, Map<EventExecutor, Flusher> flushers) {
             this.hub = hub;
             this.sockets = sockets;
             this.flushers = flushers;
-            this.admission = admission;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             if (!request.decoderResult().isSuccess()) {
-                respond(ctx, 400, "{\"error\":\"Malformed HTTP request\"}".getBytes(StandardCharsets.UTF_8), false);
+                respond(ctx, 400, HeadRules.errorJson("Malformed HTTP request").getBytes(StandardCharsets.UTF_8), false);
                 return;
             }
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
@@ -272,7 +305,7 @@ final class NettyServer implements ServerTransport {
 
         private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
             ctx.pipeline().remove(HttpGuard.class); // a WebSocket: the engine's activity timeout takes over
-            admission.upgraded(ctx.channel());
+            Admitting.upgraded(ctx.channel());
             String key = uri.path().substring("/app/".length());
             int maxMessage = hub.maxTransportMessageBytes(key);
             WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
@@ -283,7 +316,7 @@ final class NettyServer implements ServerTransport {
             WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(location, null, decoder) {
                 @Override
                 protected WebSocketFrameDecoder newWebsocketDecoder() {
-                    return new CloseCheckingDecoder(decoderConfig());
+                    return new StrictFrameDecoder(decoderConfig());
                 }
             };
             List<String> protocol = uri.parameters().get("protocol");
@@ -339,8 +372,9 @@ final class NettyServer implements ServerTransport {
                     NettyServer.respond(ctx, status, json, keepAlive);
                 }
             });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // neither method above does I/O that throws
+        } catch (IOException | RuntimeException e) { // the exchange above does no I/O that throws
+            LOG.warn("HTTP API request {} {} failed", request.method(), request.uri(), e);
+            respond(ctx, 500, HeadRules.errorJson(HeadRules.INTERNAL_ERROR).getBytes(StandardCharsets.UTF_8), false);
         }
     }
 
@@ -353,7 +387,7 @@ final class NettyServer implements ServerTransport {
         HttpUtil.setKeepAlive(response, keepAlive);
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
+            HttpGuard.closeAfter(written);
         }
     }
 }

@@ -32,7 +32,7 @@ import java.util.Map;
  * @param redisPrefix what this deployment's Redis keys and channels start with
  * @param reusePort whether to bind with {@code SO_REUSEPORT}, so that a new server can listen on
  *                  the port while the old one drains (a restart clients do not notice)
- * @param maxConnections sockets open at once (netty transport); 0 for what the open-file limit leaves
+ * @param maxConnections sockets open at once; 0 for what the open-file limit leaves
  * @param maxConnectionsPerIp sockets open at once from one IP address; 0 for no limit
  */
 public record ServerOptions(String host, int port, List<App> apps, boolean help, TransportKind transport, int ioThreads,
@@ -97,7 +97,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         FLAGS.put("redis-prefix", "what this deployment's Redis keys and channels start with (default broadcast:)");
         FLAGS.put("reuse-port", "true|false: bind with SO_REUSEPORT (netty transport), so a new server can start on the"
                 + " port before the old one stops: a restart clients do not notice (default false)");
-        FLAGS.put("max-connections", "sockets open at once (netty transport); when full, the oldest that is not a"
+        FLAGS.put("max-connections", "sockets open at once; when full, the oldest that is not a"
                 + " WebSocket yet is closed (default: what the open-file limit leaves)");
         FLAGS.put("max-connections-per-ip", "sockets open at once from one IP address (default 0: no limit)");
     }

@@ -23,7 +23,7 @@ import java.util.Set;
 
 /**
  * Fuzzes the Netty transport's WebSocket frame decoding: the pipeline {@code NettyServer} builds
- * after the handshake ({@link CloseCheckingDecoder}, the UTF-8 validator, the aggregator), fed
+ * after the handshake ({@link StrictFrameDecoder}, the UTF-8 validator, the aggregator), fed
  * any bytes a client could send. Regression inputs:
  * {@code src/test/resources/dev/broadcast/server/FrameDecoderFuzzTestInputs/}; see docs/fuzzing.md.
  */
@@ -33,7 +33,7 @@ class FrameDecoderFuzzTest {
 
     /**
      * Whatever arrives, only RFC 6455 failures come out (a corrupted frame or one too long), and
-     * the connection is told why in a close frame with 1002, 1007 or 1009, or, for a message too
+     * the connection is told why in a close frame with 1002, 1003, 1007 or 1009, or, for a message too
      * big, by the transport's own 1009; every text message handed on is valid UTF-8 and within the
      * bound, and every close frame handed on carries a code an endpoint may send (or none).
      */
@@ -41,7 +41,7 @@ class FrameDecoderFuzzTest {
     void framesAreDecodedOrRefusedWithTheirCloseCode(byte[] input) {
         WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(BOUND).allowExtensions(false).build();
-        EmbeddedChannel channel = new EmbeddedChannel(new CloseCheckingDecoder(config), new Utf8FrameValidator(true),
+        EmbeddedChannel channel = new EmbeddedChannel(new StrictFrameDecoder(config), new Utf8FrameValidator(true),
                 new WebSocketFrameAggregator(BOUND));
         try {
             channel.writeInbound(Unpooled.wrappedBuffer(input));
@@ -49,7 +49,7 @@ class FrameDecoderFuzzTest {
         } catch (CorruptedWebSocketFrameException refused) {
             Object written = channel.readOutbound();
             if (written instanceof CloseWebSocketFrame close) {
-                assertTrue(Set.of(1002, 1007, 1009).contains(close.statusCode()), "close " + close.statusCode());
+                assertTrue(Set.of(1002, 1003, 1007, 1009).contains(close.statusCode()), "close " + close.statusCode());
                 close.release();
             }
         } catch (TooLongFrameException tooLong) {
@@ -78,7 +78,7 @@ class FrameDecoderFuzzTest {
                     throw new AssertionError("a text message that is not UTF-8 was handed on");
                 }
             } else if (frame instanceof CloseWebSocketFrame close && close.content().readableBytes() >= 2) {
-                assertTrue(CloseCheckingDecoder.sendable(close.statusCode()), "close code " + close.statusCode());
+                assertTrue(StrictFrameDecoder.sendable(close.statusCode()), "close code " + close.statusCode());
             } else if (frame instanceof CloseWebSocketFrame close) {
                 assertEquals(0, close.content().readableBytes(), "a close body is empty or has a code");
             }
