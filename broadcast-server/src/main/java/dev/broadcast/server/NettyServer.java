@@ -48,7 +48,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -330,8 +329,6 @@ final class NettyServer implements ServerTransport {
             channel.pipeline().addLast("pusher", socket);
             handshaker.handshake(channel, request).addListener((ChannelFutureListener) done -> {
                 if (done.isSuccess()) {
-                    // invalid UTF-8 in a text frame fails the connection with 1007 (RFC 6455 §8.1)
-                    channel.pipeline().addBefore("ws-aggregator", "ws-utf8", new Utf8FrameValidator(true));
                     socket.open(hub.connect(connect, socket));
                 } else {
                     LOG.debug("WebSocket handshake failed", done.cause());

@@ -11,7 +11,6 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -23,7 +22,7 @@ import java.util.Set;
 
 /**
  * Fuzzes the Netty transport's WebSocket frame decoding: the pipeline {@code NettyServer} builds
- * after the handshake ({@link StrictFrameDecoder}, the UTF-8 validator, the aggregator), fed
+ * after the handshake ({@link StrictFrameDecoder} and the aggregator), fed
  * any bytes a client could send. Regression inputs:
  * {@code src/test/resources/dev/broadcast/server/FrameDecoderFuzzTestInputs/}; see docs/fuzzing.md.
  */
@@ -41,8 +40,7 @@ class FrameDecoderFuzzTest {
     void framesAreDecodedOrRefusedWithTheirCloseCode(byte[] input) {
         WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(BOUND).allowExtensions(false).build();
-        EmbeddedChannel channel = new EmbeddedChannel(new StrictFrameDecoder(config), new Utf8FrameValidator(true),
-                new WebSocketFrameAggregator(BOUND));
+        EmbeddedChannel channel = new EmbeddedChannel(new StrictFrameDecoder(config), new WebSocketFrameAggregator(BOUND));
         try {
             channel.writeInbound(Unpooled.wrappedBuffer(input));
             channel.checkException();
