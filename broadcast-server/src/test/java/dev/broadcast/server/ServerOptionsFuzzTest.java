@@ -11,6 +11,7 @@ import dev.broadcast.core.config.App;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,7 +178,7 @@ class ServerOptionsFuzzTest {
      * {@code /rest@host}, which messages about the path may quote.
      */
     static String passwordTail(String value) {
-        String password = password(value);
+        String password = credentialsPassword(value);
         int slash = password == null ? -1 : password.lastIndexOf('/');
         return slash < 0 || password.length() - slash - 1 < 5 ? null : password.substring(slash + 1);
     }
@@ -198,9 +199,27 @@ class ServerOptionsFuzzTest {
 
     /**
      * {@code :password@} of a URL-like {@code value} ({@code scheme://user:password@host…}), or
-     * null when it has none worth checking (short ones could be any text).
+     * null when it has none worth checking (short ones could be any text). A value that is a URI
+     * is read as a URI reads it: {@code p://host:port//x:y@z} has no user information, its
+     * {@code @} being in the path (the path is printed as it is; {@link #passwordTail} covers a
+     * password that a '/' split into the path).
      */
     static String password(String value) {
+        try {
+            URI uri = new URI(value);
+            if (uri.getRawAuthority() != null) {
+                String userInfo = uri.getRawUserInfo();
+                int colon = userInfo == null ? -1 : userInfo.indexOf(':');
+                return colon < 0 || userInfo.length() - colon - 1 < 4 ? null : userInfo.substring(colon) + "@";
+            }
+        } catch (URISyntaxException notAUri) {
+            // read it by hand below
+        }
+        return credentialsPassword(value);
+    }
+
+    /** {@link #password} read by hand: from the first {@code ://} to the last {@code @}. */
+    private static String credentialsPassword(String value) {
         int start = value.indexOf("://");
         int at = value.lastIndexOf('@');
         if (start < 0 || at < start) {
