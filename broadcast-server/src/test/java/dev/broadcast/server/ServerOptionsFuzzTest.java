@@ -201,21 +201,19 @@ class ServerOptionsFuzzTest {
      * {@code :password@} of a URL-like {@code value} ({@code scheme://user:password@host…}), or
      * null when it has none worth checking (short ones could be any text). A value that is a URI
      * is read as a URI reads it: {@code p://host:port//x:y@z} has no user information, its
-     * {@code @} being in the path (the path is printed as it is; {@link #passwordTail} covers a
+     * {@code @} being in the path, nor has the opaque {@code p:://x:y@z} (the path is printed as it is; {@link #passwordTail} covers a
      * password that a '/' split into the path).
      */
     static String password(String value) {
+        URI uri;
         try {
-            URI uri = new URI(value);
-            if (uri.getRawAuthority() != null) {
-                String userInfo = uri.getRawUserInfo();
-                int colon = userInfo == null ? -1 : userInfo.indexOf(':');
-                return colon < 0 || userInfo.length() - colon - 1 < 4 ? null : userInfo.substring(colon) + "@";
-            }
+            uri = new URI(value);
         } catch (URISyntaxException notAUri) {
-            // read it by hand below
+            return credentialsPassword(value);
         }
-        return credentialsPassword(value);
+        String userInfo = uri.getRawUserInfo(); // none in an opaque URI such as p:://x:y@z
+        int colon = userInfo == null ? -1 : userInfo.indexOf(':');
+        return colon < 0 || userInfo.length() - colon - 1 < 4 ? null : userInfo.substring(colon) + "@";
     }
 
     /** {@link #password} read by hand: from the first {@code ://} to the last {@code @}. */
