@@ -5,6 +5,7 @@ import dev.broadcast.core.config.App;
 import dev.broadcast.core.config.Limits;
 import dev.broadcast.core.config.Scheduler;
 import dev.broadcast.core.internal.api.HttpApi;
+import dev.broadcast.core.internal.fallback.HttpSessions;
 import dev.broadcast.core.internal.engine.AppRuntime;
 import dev.broadcast.core.internal.engine.Counters;
 import dev.broadcast.core.internal.engine.Engine;
@@ -14,6 +15,7 @@ import dev.broadcast.core.transport.ApiRequest;
 import dev.broadcast.core.transport.ApiResponse;
 import dev.broadcast.core.transport.ConnectRequest;
 import dev.broadcast.core.transport.Connection;
+import dev.broadcast.core.transport.FallbackExchange;
 import dev.broadcast.core.transport.Transport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +62,8 @@ public final class BroadcastHub implements AutoCloseable {
         }
     }
 
+    /** Sessions of pusher-js's HTTP fallback transports. */
+    private final HttpSessions sessions;
     /** The scheduler this hub created for itself (none was given), stopped on close; else null. */
     private final Scheduler ownScheduler;
 
@@ -70,6 +74,8 @@ public final class BroadcastHub implements AutoCloseable {
         this.engine = new Engine(builder.apps, builder.clock, elapsed, scheduler, builder.webhookRetryBase,
                 builder.webhookAttempts, builder.cluster, builder.clusterExecutor);
         this.api = new HttpApi(engine, builder.clock);
+        this.sessions = new HttpSessions(engine::connect, engine::originAllowed, this::maxTransportMessageBytes, scheduler,
+                elapsed, builder.httpHeartbeat, builder.httpSessionTimeout);
         this.ownScheduler = ownScheduler;
     }
 
@@ -130,6 +136,19 @@ public final class BroadcastHub implements AutoCloseable {
             engine.counters().answered(refused.status());
         }
         return Optional.ofNullable(refused);
+    }
+
+    /**
+     * Serves one request of pusher-js's HTTP fallback transports ({@code xhr_streaming},
+     * {@code xhr_polling}; see {@link FallbackExchange}): opens or continues a session, which the
+     * engine treats as one connection like a WebSocket, and answers bad requests with a status and
+     * a JSON error. Adapters route here what arrives under their fallback prefix (by default
+     * {@code /pusher}), the prefix removed.
+     *
+     * @throws IOException if reading the body failed
+     */
+    public void serveFallback(FallbackExchange exchange) throws IOException {
+        sessions.serve(exchange);
     }
 
     /** The most request-body bytes the API accepts; adapters may stop reading past it (413). */
@@ -218,6 +237,7 @@ public final class BroadcastHub implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
+        sessions.close();
         if (ownScheduler != null) {
             ownScheduler.close();
         }
@@ -242,6 +262,8 @@ public final class BroadcastHub implements AutoCloseable {
         private int webhookAttempts = 9;
         private ClusterBus cluster;
         private java.util.concurrent.Executor clusterExecutor;
+        private Duration httpHeartbeat = Duration.ofSeconds(25);
+        private Duration httpSessionTimeout = Duration.ofSeconds(60);
 
         private Builder() {
         }
@@ -322,6 +344,23 @@ public final class BroadcastHub implements AutoCloseable {
             }
             this.webhookRetryBase = base;
             this.webhookAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * The timing of pusher-js's HTTP fallback sessions: an idle stream gets a heartbeat line
+         * and a held poll is answered after {@code heartbeat} (default 25 s, within the 30 s or
+         * more that proxies let an idle response live); a session whose client has made no request
+         * for {@code timeout} (default 60 s) ends as a dropped WebSocket does. The timeout must be
+         * longer than the heartbeat, which a streaming client answers with a request.
+         */
+        public Builder httpSessions(Duration heartbeat, Duration timeout) {
+            if (heartbeat.isNegative() || heartbeat.isZero() || timeout.compareTo(heartbeat) <= 0) {
+                throw new IllegalArgumentException("HTTP sessions need a positive heartbeat and a longer timeout: "
+                        + heartbeat + ", " + timeout);
+            }
+            this.httpHeartbeat = heartbeat;
+            this.httpSessionTimeout = timeout;
             return this;
         }
 

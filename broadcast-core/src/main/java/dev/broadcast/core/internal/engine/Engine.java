@@ -202,6 +202,12 @@ public final class Engine implements ClusterNode {
         }
     }
 
+    /** Whether the app with {@code appKey} allows connections from {@code origin}; false for an unknown key. */
+    public boolean originAllowed(String appKey, String origin) {
+        AppRuntime runtime = byKey.get(appKey);
+        return runtime != null && originAllowed(runtime.app.allowedOrigins(), origin);
+    }
+
     static boolean originAllowed(List<String> allowed, String origin) {
         if (allowed.contains("*")) {
             return true;

@@ -1,0 +1,342 @@
+package dev.broadcast.core.internal.fallback;
+
+import dev.broadcast.core.transport.Connection;
+import dev.broadcast.core.transport.FallbackExchange;
+import dev.broadcast.core.transport.Transport;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One pusher-js HTTP session ({@code {server}/{session}}): the engine's transport for a client on
+ * {@code xhr_streaming} or {@code xhr_polling}. Frames wait in the engine's bounded queue until a
+ * receive request is attached, then leave as one {@code a[…]} line; a streaming response takes
+ * lines until the client is about to rotate it, a poll takes one and ends.
+ *
+ * <p>Nothing is lost or repeated: the engine's frames are taken only when they can be written, and
+ * a stream is written to only while the client will read it to its end. pusher-js opens a new
+ * stream once it has read more than {@link #STREAM_CHARS} characters of one and no partial line
+ * is left; the session stops writing to a stream at that same point and waits for the next one.
+ * A chunk whose write failed (the client dropped that request) is kept and written first to the
+ * next request.
+ *
+ * <p>Guarded by itself; callbacks (the engine's {@code done}, writes) run outside the lock.
+ */
+final class HttpSession implements Transport {
+
+    /** What pusher-js reads from one streaming response before it opens the next (its {@code MAX_BUFFER_LENGTH}). */
+    static final int STREAM_CHARS = 256 * 1024;
+
+    private static final byte[] OPEN = "o\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEARTBEAT = "h\n".getBytes(StandardCharsets.US_ASCII);
+
+    final String id;
+    final String appKey;
+    private final HttpSessions sessions;
+    private Connection connection;
+
+    /** The receive request written to, if any. */
+    private FallbackExchange receiver;
+    private boolean polling;
+    /** Characters (UTF-16 units, as pusher-js counts) written to the current stream. */
+    private long streamChars;
+    private boolean writing;
+    /** A chunk to write before anything else: the open line, or one whose write failed. */
+    private byte[] first;
+    /** Frames the engine has waiting, not taken yet. */
+    private WaitingFrames waiting;
+    private SendCallback waitingDone;
+    /** The {@code c[…]} line to end the session with. */
+    private byte[] closing;
+    private boolean ended;
+    /** When the client last made a request (elapsed millis). */
+    private volatile long lastSeen;
+    /** When a chunk was last written (elapsed millis). */
+    private long lastWrite;
+    /** When the current poll was attached (elapsed millis). */
+    private long pollSince;
+
+    HttpSession(HttpSessions sessions, String id, String appKey, long now) {
+        this.sessions = sessions;
+        this.id = id;
+        this.appKey = appKey;
+        this.lastSeen = now;
+        this.lastWrite = now;
+        this.first = OPEN;
+    }
+
+    void connected(Connection connection) {
+        synchronized (this) {
+            this.connection = connection;
+        }
+    }
+
+    synchronized Connection connection() {
+        return connection;
+    }
+
+    void seen(long now) {
+        lastSeen = now;
+    }
+
+    long lastSeen() {
+        return lastSeen;
+    }
+
+    /** Whether a receive request is attached and not yet written to its end. */
+    synchronized boolean receiving() {
+        return receiver != null;
+    }
+
+    synchronized boolean ended() {
+        return ended;
+    }
+
+    /** What became of a receive request offered to the session. */
+    enum Attach { ATTACHED, BUSY, ENDED }
+
+    /**
+     * Attaches a receive request, starting its response with {@code headers}: a client holds one
+     * at a time ({@link Attach#BUSY} otherwise), and an ended session takes none.
+     */
+    Attach attach(FallbackExchange exchange, boolean poll, long now, Map<String, String> headers) {
+        synchronized (this) {
+            if (ended) {
+                return Attach.ENDED;
+            }
+            if (receiver != null) {
+                return Attach.BUSY;
+            }
+            receiver = exchange;
+            polling = poll;
+            streamChars = 0;
+            pollSince = now;
+            lastSeen = now;
+            writing = true; // nothing is written before the response has started
+        }
+        exchange.start(200, headers);
+        exchange.onAbort(() -> detach(exchange));
+        synchronized (this) {
+            writing = false;
+        }
+        flush();
+        return Attach.ATTACHED;
+    }
+
+    private void detach(FallbackExchange exchange) {
+        synchronized (this) {
+            if (receiver == exchange && !writing) {
+                receiver = null;
+            }
+        }
+    }
+
+    @Override
+    public boolean writesBatches() {
+        return true;
+    }
+
+    @Override
+    public void send(String frame, SendCallback done) {
+        byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
+        sendAll(() -> List.of(bytes), done);
+    }
+
+    @Override
+    public void sendAll(WaitingFrames frames, SendCallback done) {
+        synchronized (this) {
+            waiting = frames;
+            waitingDone = done;
+        }
+        flush();
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        synchronized (this) {
+            if (closing == null) {
+                closing = ("c[" + code + "," + quote(reason) + "]\n").getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        flush();
+    }
+
+    /** The client is gone (idle too long) or the hub stops: the session ends without a word. */
+    void abandon() {
+        FallbackExchange open;
+        SendCallback done;
+        synchronized (this) {
+            ended = true;
+            open = writing ? null : receiver;
+            receiver = null;
+            done = waitingDone;
+            waiting = null;
+            waitingDone = null;
+        }
+        if (open != null) {
+            open.end();
+        }
+        if (done != null) {
+            done.completed(null);
+        }
+    }
+
+    /** A heartbeat: {@code h} on an idle stream, or a held poll answered with it. */
+    void beat(long now, long period) {
+        FallbackExchange target;
+        boolean endAfter;
+        synchronized (this) {
+            if (receiver == null || writing || first != null || waiting != null || closing != null) {
+                return;
+            }
+            if (polling ? now - pollSince < period : now - lastWrite < period) {
+                return;
+            }
+            target = receiver;
+            endAfter = polling;
+            writing = true;
+        }
+        write(target, HEARTBEAT, endAfter, null, false);
+    }
+
+    /** Writes what is due to the attached request, if it can be written now. */
+    private void flush() {
+        FallbackExchange target;
+        byte[] chunk;
+        boolean endAfter;
+        SendCallback done = null;
+        boolean lastOfSession = false;
+        synchronized (this) {
+            if (receiver == null || writing) {
+                return;
+            }
+            if (first != null) {
+                chunk = first;
+                first = null;
+            } else if (waiting != null) {
+                List<byte[]> frames = waiting.take();
+                done = waitingDone;
+                waiting = null;
+                waitingDone = null;
+                if (frames.isEmpty()) { // the connection closed meanwhile
+                    chunk = null;
+                } else {
+                    chunk = lines(frames);
+                }
+            } else if (closing != null) {
+                chunk = closing;
+                closing = null;
+                ended = true;
+                lastOfSession = true;
+            } else {
+                return;
+            }
+            if (chunk == null) {
+                target = null;
+                endAfter = false;
+            } else {
+                target = receiver;
+                endAfter = polling || lastOfSession;
+                writing = true;
+            }
+        }
+        if (chunk == null) {
+            done.completed(null);
+            flush();
+            return;
+        }
+        write(target, chunk, endAfter, done, lastOfSession);
+    }
+
+    private void write(FallbackExchange target, byte[] chunk, boolean endAfter, SendCallback done, boolean lastOfSession) {
+        target.write(chunk, failure -> {
+            boolean end;
+            synchronized (this) {
+                writing = false;
+                lastWrite = sessions.now();
+                if (failure != null) {
+                    // the client dropped this request: the next one gets the chunk (not the open line again)
+                    if (chunk != OPEN && chunk != HEARTBEAT && !lastOfSession) {
+                        first = chunk;
+                    }
+                    receiver = null;
+                    end = false;
+                } else {
+                    streamChars += chars(chunk);
+                    // a poll ends with its answer; a stream is left to the client once it will rotate it
+                    boolean rotated = !polling && streamChars > STREAM_CHARS;
+                    end = endAfter;
+                    if (endAfter || rotated) {
+                        receiver = null;
+                    }
+                }
+            }
+            if (end) {
+                target.end();
+            }
+            if (done != null) {
+                done.completed(null); // the frames are the session's now, delivered or kept
+            }
+            if (lastOfSession) {
+                sessions.remove(this);
+            } else {
+                flush();
+            }
+        });
+    }
+
+    /** {@code a[…]\n}: the frames as one JSON array of strings. */
+    static byte[] lines(List<byte[]> frames) {
+        int size = 4;
+        for (byte[] frame : frames) {
+            size += frame.length + 8;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        out.write('a');
+        out.write('[');
+        for (int i = 0; i < frames.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            quote(frames.get(i), out);
+        }
+        out.write(']');
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    /** {@code text} as a JSON string, in UTF-8: quotes, backslashes and control characters escaped. */
+    static void quote(byte[] text, ByteArrayOutputStream out) {
+        out.write('"');
+        for (byte b : text) {
+            if (b == '"' || b == '\\') {
+                out.write('\\');
+                out.write(b);
+            } else if (b >= 0 && b < 0x20) {
+                out.writeBytes(String.format("\\u%04x", b).getBytes(StandardCharsets.US_ASCII));
+            } else {
+                out.write(b);
+            }
+        }
+        out.write('"');
+    }
+
+    private static String quote(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        quote(text.getBytes(StandardCharsets.UTF_8), out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The UTF-16 length of UTF-8 {@code bytes}: what a JavaScript string of them measures. */
+    static long chars(byte[] bytes) {
+        long chars = 0;
+        for (byte b : bytes) {
+            int unsigned = b & 0xFF;
+            if (unsigned < 0x80 || unsigned >= 0xC0) {
+                chars += unsigned >= 0xF0 ? 2 : 1; // a 4-byte sequence is a surrogate pair
+            }
+        }
+        return chars;
+    }
+}
