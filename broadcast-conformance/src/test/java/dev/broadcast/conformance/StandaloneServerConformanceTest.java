@@ -1,6 +1,13 @@
 package dev.broadcast.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The scenarios against {@code java -jar broadcast-server.jar} (its default Netty transport) in a child process. */
 @DisplayName("Conformance: standalone server jar (Netty)")
@@ -9,5 +16,15 @@ class StandaloneServerConformanceTest extends ConformanceSuite {
     @Override
     protected Target start(int webhookPort) {
         return new StandaloneTarget(webhookPort, "netty");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"xhr_streaming", "xhr_polling"})
+    @Order(50)
+    @DisplayName("50. pusher-js over its HTTP transports: connects, 400 KB of events in order, whispers with a WebSocket client")
+    void pusherJsOverHttpTransports(String transport) {
+        JsonNode json = scenario("http-transports.mjs", Map.of("HTTP_TRANSPORT", transport, "SCENARIO_TIMEOUT_MS", "35000"));
+        assertEquals(transport, json.path("transport").asText(), json::toString);
+        assertEquals(50, json.path("events").asInt(), json::toString);
     }
 }

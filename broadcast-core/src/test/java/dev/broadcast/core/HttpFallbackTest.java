@@ -124,6 +124,26 @@ class HttpFallbackTest {
     }
 
     @Test
+    void aClientThatDropsItsStreamLeavesAtOnceAndOneThatRotatesItStays() throws IOException {
+        try (Fixture fixture = Fixture.create()) {
+            FixtureClient watcher = fixture.connect();
+            watcher.subscribe("news");
+            Exchange stream = receive(fixture, "xhr_streaming");
+            send(fixture, "[\"{\\\"event\\\":\\\"pusher:subscribe\\\",\\\"data\\\":{\\\"channel\\\":\\\"news\\\"}}\"]");
+            for (int i = 0; i < 30; i++) {
+                fixture.hub.trigger(Fixture.ID, List.of("news"), "e" + i, "x".repeat(9_000), null);
+            }
+            stream.abort.run(); // rotated: pusher-js drops the stream the session has left
+            assertEquals(2, fixture.hub.stats().connections(), "a rotation is not a goodbye");
+            Exchange next = receive(fixture, "xhr_streaming");
+            assertEquals(200, next.status);
+            next.abort.run(); // pusher-js disconnects: it drops the stream it reads from
+            assertEquals(1, fixture.hub.stats().connections(), "the session ended with its stream");
+            assertEquals(404, send(fixture, "[]").status);
+        }
+    }
+
+    @Test
     void pingsAndRequestsKeepASessionAlive() throws IOException {
         try (Fixture fixture = Fixture.create()) {
             receive(fixture, "xhr_streaming");

@@ -104,7 +104,7 @@ final class HttpGuard extends ChannelDuplexHandler {
                 refuse(ctx, msg, Integer.parseInt(problem.substring(0, 3)), problem.substring(4));
                 return;
             }
-            if (!isUpgrade(head)) {
+            if (!isUpgrade(head) && !NettyFallbackExchange.routes(head.uri())) { // those the hub refuses itself
                 ApiResponse answer;
                 try {
                     answer = hub.precheck(head.method().name(), head.uri()).orElse(null);
@@ -140,8 +140,8 @@ final class HttpGuard extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (msg instanceof HttpResponse && !refused) {
-            arm(ctx); // the next request's time starts with this response
+        if (msg instanceof LastHttpContent && !refused) {
+            arm(ctx); // the next request's time starts with the end of this response (a stream's may be far off)
         }
         super.write(ctx, msg, promise);
     }

@@ -245,7 +245,7 @@ final class NettyServer implements ServerTransport {
 
     /** Each accepted socket through {@link Admission}: closed at once if it may not stay. */
     @ChannelHandler.Sharable
-    private static final class Admitting extends ChannelInboundHandlerAdapter {
+    static final class Admitting extends ChannelInboundHandlerAdapter {
         private static final AttributeKey<Admission.Ticket> TICKET = AttributeKey.valueOf(Admitting.class, "ticket");
         private final Admission admission;
 
@@ -297,6 +297,15 @@ final class NettyServer implements ServerTransport {
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
             if (HttpGuard.isUpgrade(request)) {
                 upgrade(ctx, request, uri);
+                return;
+            }
+            if (NettyFallbackExchange.routes(uri.rawPath())) {
+                try {
+                    hub.serveFallback(new NettyFallbackExchange(ctx.channel(), request));
+                } catch (IOException | RuntimeException e) { // the exchange reads nothing that throws
+                    LOG.warn("HTTP transport request {} {} failed", request.method(), request.uri(), e);
+                    respond(ctx, 500, HeadRules.errorJson(HeadRules.INTERNAL_ERROR).getBytes(StandardCharsets.UTF_8), false);
+                }
                 return;
             }
             serve(ctx, request, ByteBufUtil.getBytes(request.content()), HttpUtil.isKeepAlive(request), hub);

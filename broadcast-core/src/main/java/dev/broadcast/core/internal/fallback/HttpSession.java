@@ -14,6 +14,9 @@ import java.util.Map;
  * receive request is attached, then leave as one {@code a[…]} line; a streaming response takes
  * lines until the client is about to rotate it, a poll takes one and ends.
  *
+ * <p>The session ends when the client drops the request it reads from (pusher-js does so only
+ * when it disconnects), or when it has made no request for the idle timeout.
+ *
  * <p>Nothing is lost or repeated: the engine's frames are taken only when they can be written, and
  * a stream is written to only while the client will read it to its end. pusher-js opens a new
  * stream once it has read more than {@link #STREAM_CHARS} characters of one and no partial line
@@ -116,7 +119,7 @@ final class HttpSession implements Transport {
             writing = true; // nothing is written before the response has started
         }
         exchange.start(200, headers);
-        exchange.onAbort(() -> detach(exchange));
+        exchange.onAbort(() -> aborted(exchange));
         synchronized (this) {
             writing = false;
         }
@@ -124,12 +127,19 @@ final class HttpSession implements Transport {
         return Attach.ATTACHED;
     }
 
-    private void detach(FallbackExchange exchange) {
+    /**
+     * The client dropped a receive request. pusher-js drops the one it reads from only when it
+     * closes the connection (a stream it rotates has been left by the session already, a poll
+     * ended), so the session ends then, as a WebSocket's does when its socket closes.
+     */
+    private void aborted(FallbackExchange exchange) {
         synchronized (this) {
-            if (receiver == exchange && !writing) {
-                receiver = null;
+            if (receiver != exchange) {
+                return;
             }
+            receiver = null;
         }
+        sessions.gone(this);
     }
 
     @Override

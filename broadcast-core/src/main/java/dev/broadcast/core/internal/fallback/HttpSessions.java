@@ -252,6 +252,11 @@ public final class HttpSessions implements AutoCloseable {
         }
     }
 
+    /** The client of {@code session} has gone. */
+    void gone(HttpSession session) {
+        end(session);
+    }
+
     private void end(HttpSession session) {
         if (sessions.remove(session.id, session)) {
             Connection connection = session.connection();
