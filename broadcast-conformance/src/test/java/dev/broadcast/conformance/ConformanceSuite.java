@@ -66,6 +66,17 @@ abstract class ConformanceSuite {
                         + target.diagnostics());
     }
 
+    /**
+     * Stock pusher-js allowed only its HTTP transport {@code transport} ({@code xhr_streaming} or
+     * {@code xhr_polling}) against the target's {@code /pusher} endpoints: it connects and says
+     * so, receives 400 KB of events in order, and whispers both ways with a WebSocket client.
+     */
+    protected void pusherJsOverHttpTransport(String transport) {
+        JsonNode json = scenario("http-transports.mjs", Map.of("HTTP_TRANSPORT", transport, "SCENARIO_TIMEOUT_MS", "35000"));
+        assertEquals(transport, json.path("transport").asText(), json::toString);
+        assertEquals(50, json.path("events").asInt(), json::toString);
+    }
+
     /** Runs {@code script} against the target and returns its final JSON line; fails on a non-zero exit. */
     protected JsonNode scenario(String script) {
         return scenario(script, Map.of());

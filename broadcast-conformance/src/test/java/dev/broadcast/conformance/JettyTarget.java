@@ -18,6 +18,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -82,7 +83,11 @@ final class JettyTarget implements Target {
                 .app(App.builder(APP_ID, APP_KEY, APP_SECRET)
                         .clientEvents(true)
                         .webhook(webhooks)
-                        .build());
+                        .build())
+                // a servlet container does not tell an application that a client dropped a held
+                // response until it writes to it: heartbeats every second find a pusher-js client
+                // gone over an HTTP transport within the suite's 5 s (the default is 25 s)
+                .httpSessions(Duration.ofSeconds(1), Duration.ofSeconds(3));
         if (bus != null) {
             builder.cluster(bus);
         }

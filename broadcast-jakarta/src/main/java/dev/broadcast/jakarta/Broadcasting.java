@@ -14,8 +14,9 @@ import java.util.Set;
 
 /**
  * Mounts a {@link BroadcastHub} into a Jakarta container: the Pusher WebSocket endpoint at
- * {@code {prefix}/app/{key}} and the Pusher HTTP API at {@code {prefix}/apps/*} (plus
- * {@code {prefix}/up} for health checks).
+ * {@code {prefix}/app/{key}}, the Pusher HTTP API at {@code {prefix}/apps/*} (plus
+ * {@code {prefix}/up} for health checks), and pusher-js's HTTP fallback transports at
+ * {@code {prefix}/pusher/*} (pusher-js's {@code httpPath}).
  *
  * <p>In a servlet container, call {@link #install(ServletContext, BroadcastHub, String)} while the
  * context starts (from a {@code ServletContainerInitializer} or a {@code ServletContextListener}).
@@ -69,6 +70,10 @@ public final class Broadcasting {
         }
         ServletRegistration.Dynamic api = context.addServlet("broadcast-api" + checked.replace('/', '-'), new ApiServlet(hub));
         api.addMapping(checked + "/apps/*", checked + "/up");
+        ServletRegistration.Dynamic fallback = context.addServlet("broadcast-http-transports" + checked.replace('/', '-'),
+                new FallbackServlet(hub));
+        fallback.setAsyncSupported(true);
+        fallback.addMapping(checked + "/pusher/*");
     }
 
     private static void deploy(ServletContext context, ServerEndpointConfig endpoint) {
