@@ -1,25 +1,69 @@
 // pusher-js's HTTP fallback transports against the server's /pusher endpoints: a client allowed
-// only HTTP_TRANSPORT (xhr_streaming or xhr_polling) connects, reports that transport, subscribes,
-// and receives 400 KB of numbered events in order, nothing lost or repeated (on xhr_streaming this
-// crosses a stream rotation at 256 KiB); a WebSocket client and the HTTP client whisper both ways
-// on a private channel.
-import { assert, client, connected, run, sdk, step, subscribe, target, unique, until } from './lib.mjs';
+// only HTTP_TRANSPORT (xhr_streaming or xhr_polling) connects and reports that transport; public,
+// private, presence and encrypted channels receive SDK-triggered events; it shares a presence
+// channel with a WebSocket client (each sees the other); signs in and gets sendToUser; receives
+// 400 KB of numbered events in order, nothing lost or repeated (on xhr_streaming this crosses a
+// stream rotation at 256 KiB); and whispers both ways with the WebSocket client.
+import crypto from 'node:crypto';
+import { assert, client, connected, next, run, sdk, step, subscribe, target, unique, until } from './lib.mjs';
 
 const transport = process.env.HTTP_TRANSPORT;
 
 run(`http-${transport}`, async (observed) => {
-  const options = { enabledTransports: [transport], httpHost: target.host, httpPort: target.port, httpPath: '/pusher' };
-  const http = client(options);
+  const server = sdk({ encryptionMasterKeyBase64: crypto.randomBytes(32).toString('base64') });
+  const http = client({
+    authSdk: server,
+    presence: { user_id: 'h', user_info: { name: 'Http' } },
+    enabledTransports: [transport],
+    httpHost: target.host,
+    httpPort: target.port,
+    httpPath: '/pusher',
+    userAuthentication: {
+      customHandler: ({ socketId }, callback) => callback(null, server.authenticateUser(socketId, { id: '42' })),
+    },
+  });
   step(`connecting over ${transport}`);
   observed.socketId = await connected(http, `pusher-js over ${transport}`, 15000);
   observed.transport = http.connection.connection.transport.name;
   assert.equal(observed.transport, transport, 'the transport pusher-js reports');
 
+  const names = {
+    public: unique('orders'),
+    private: unique('private-orders'),
+    presence: unique('presence-orders'),
+    encrypted: unique('private-encrypted-orders'),
+  };
+  observed.received = {};
+  for (const [type, name] of Object.entries(names)) {
+    step(`the ${type} channel over ${transport}`);
+    const channel = await subscribe(http, name, 10000);
+    const arrived = next(channel, 'OrderShipped', `the event on the ${type} channel`, 10000);
+    await server.trigger(name, 'OrderShipped', { type, text: `hello ${type} é✓` });
+    observed.received[type] = (await arrived).text;
+    assert.equal(observed.received[type], `hello ${type} é✓`);
+  }
+
+  step('a WebSocket client joins the presence channel');
+  const ws = client({ authSdk: server, presence: { user_id: 'w', user_info: { name: 'Ws' } } });
+  await connected(ws, 'the WebSocket client');
+  const httpPresence = http.channel(names.presence);
+  const joined = next(httpPresence, 'pusher:member_added', 'the WebSocket member on the HTTP client', 10000);
+  const wsPresence = await subscribe(ws, names.presence);
+  assert.equal((await joined).id, 'w');
+  assert.deepEqual(Object.keys(wsPresence.members.members).sort(), ['h', 'w'], 'the WebSocket client sees the HTTP member');
+  observed.presence = Object.keys(wsPresence.members.members).sort();
+
+  step('signin and sendToUser over ' + transport);
+  http.signin();
+  await until(() => http.user.serverToUserChannel && http.user.serverToUserChannel.subscribed, 'the #server-to-user-42 subscription', 10000);
+  const note = next(http.user, 'note', 'sendToUser on the HTTP client', 10000);
+  await server.sendToUser('42', 'note', { text: 'hi' });
+  observed.note = (await note).text;
+
   const feed = unique('feed');
   const channel = await subscribe(http, feed, 10000);
   const got = [];
   channel.bind('n', (data) => got.push(data.i));
-  const server = sdk();
   const padding = 'x'.repeat(8000);
   step('triggering 50 events of 8 KB');
   for (let i = 0; i < 50; i++) {
@@ -29,19 +73,20 @@ run(`http-${transport}`, async (observed) => {
   assert.deepEqual(got, [...Array(50).keys()], 'every event once, in order');
   observed.events = got.length;
 
-  step('whispering between a WebSocket client and the HTTP client');
-  const room = `private-${unique('room')}`;
-  const ws = client({});
-  await connected(ws, 'the WebSocket client');
-  const wsChannel = await subscribe(ws, room);
-  const httpChannel = await subscribe(http, room, 10000);
+  step('whispering between the WebSocket client and the HTTP client');
+  const wsChannel = ws.channel(names.presence);
   const toHttp = [];
   const toWs = [];
-  httpChannel.bind('client-hi', (data) => toHttp.push(data.from));
+  httpPresence.bind('client-hi', (data) => toHttp.push(data.from));
   wsChannel.bind('client-hi', (data) => toWs.push(data.from));
   wsChannel.trigger('client-hi', { from: 'ws' });
-  httpChannel.trigger('client-hi', { from: 'http' });
+  httpPresence.trigger('client-hi', { from: 'http' });
   await until(() => toHttp.length === 1 && toWs.length === 1, 'a whisper each way', 10000);
   assert.deepEqual([toHttp, toWs], [['ws'], ['http']]);
   observed.whispers = { toHttp, toWs };
+
+  step('the HTTP client leaves: the WebSocket client sees it go');
+  const left = next(wsPresence, 'pusher:member_removed', 'the HTTP member leaving', 10000);
+  http.disconnect();
+  observed.left = (await left).id;
 });

@@ -69,12 +69,20 @@ abstract class ConformanceSuite {
     /**
      * Stock pusher-js allowed only its HTTP transport {@code transport} ({@code xhr_streaming} or
      * {@code xhr_polling}) against the target's {@code /pusher} endpoints: it connects and says
-     * so, receives 400 KB of events in order, and whispers both ways with a WebSocket client.
+     * so; public, private, presence and encrypted channels; presence shared with a WebSocket
+     * client; signin and sendToUser; 400 KB of events in order; whispers both ways; and its
+     * leaving seen by the WebSocket client (see {@code http-transports.mjs}).
      */
     protected void pusherJsOverHttpTransport(String transport) {
         JsonNode json = scenario("http-transports.mjs", Map.of("HTTP_TRANSPORT", transport, "SCENARIO_TIMEOUT_MS", "35000"));
         assertEquals(transport, json.path("transport").asText(), json::toString);
+        for (String type : List.of("public", "private", "presence", "encrypted")) {
+            assertEquals("hello " + type + " é✓", json.path("received").path(type).asText(), json::toString);
+        }
+        assertEquals("[\"h\",\"w\"]", json.path("presence").toString(), json::toString);
+        assertEquals("hi", json.path("note").asText(), json::toString);
         assertEquals(50, json.path("events").asInt(), json::toString);
+        assertEquals("h", json.path("left").asText(), "the WebSocket client saw the HTTP member leave");
     }
 
     /** Runs {@code script} against the target and returns its final JSON line; fails on a non-zero exit. */
