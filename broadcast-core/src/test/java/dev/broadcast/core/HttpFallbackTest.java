@@ -144,6 +144,33 @@ class HttpFallbackTest {
     }
 
     @Test
+    void tenThousandAbandonedSessionsAreAllReaped() throws IOException {
+        try (Fixture fixture = Fixture.create()) {
+            long before = usedHeapAfterGc();
+            for (int i = 0; i < 10_000; i++) {
+                String session = String.format("%08d", i).replace('8', 'a').replace('9', 'b');
+                Exchange poll = exchange(fixture, "POST", "/app/" + Fixture.KEY + "/" + (i % 1000) + "/" + session + "/xhr", "");
+                assertEquals(List.of("o"), poll.lines());
+            }
+            assertEquals(10_000, fixture.hub.stats().connections());
+            long held = usedHeapAfterGc();
+            fixture.scheduler.advance(Duration.ofSeconds(66)); // nobody comes back: reaped within the timeout and a sweep (5 s)
+            assertEquals(0, fixture.hub.stats().connections(), "every abandoned session reaped");
+            long after = usedHeapAfterGc();
+            System.out.printf("10,000 HTTP sessions: heap %d KB before, %d KB held, %d KB after reaping%n",
+                    before / 1024, held / 1024, after / 1024);
+            assertTrue(after - before < (held - before) / 4, "the sessions' memory is released: " + before + " -> " + after);
+        }
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+    }
+
+    @Test
     void pingsAndRequestsKeepASessionAlive() throws IOException {
         try (Fixture fixture = Fixture.create()) {
             receive(fixture, "xhr_streaming");
