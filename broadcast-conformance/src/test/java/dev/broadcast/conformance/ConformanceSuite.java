@@ -85,6 +85,20 @@ abstract class ConformanceSuite {
         assertEquals("h", json.path("left").asText(), "the WebSocket client saw the HTTP member leave");
     }
 
+    /**
+     * laravel-echo in headless Chromium on a page without {@code window.WebSocket}: it falls back
+     * to an HTTP transport by itself and the page shows three events; the screenshot is saved in
+     * {@code target/screenshots}.
+     */
+    protected void echoInChromiumWithoutWebSockets() {
+        JsonNode json = scenario("browser-fallback.mjs", Map.of("SCREENSHOT_DIR",
+                java.nio.file.Path.of("target", "screenshots").toAbsolutePath().toString(), "TARGET_NAME", target.name(),
+                "SCENARIO_TIMEOUT_MS", "35000"));
+        assertTrue(json.path("transport").asText().startsWith("xhr_"), json::toString);
+        assertEquals(3, json.path("items").size(), json::toString);
+        assertTrue(java.nio.file.Files.isRegularFile(java.nio.file.Path.of(json.path("screenshot").asText())), json::toString);
+    }
+
     /** Runs {@code script} against the target and returns its final JSON line; fails on a non-zero exit. */
     protected JsonNode scenario(String script) {
         return scenario(script, Map.of());

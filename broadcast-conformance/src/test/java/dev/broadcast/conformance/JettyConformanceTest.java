@@ -42,6 +42,13 @@ class JettyConformanceTest extends ConformanceSuite {
         pusherJsOverHttpTransport(transport);
     }
 
+    @org.junit.jupiter.api.Test
+    @Order(51)
+    @DisplayName("51. laravel-echo in headless Chromium, WebSockets unavailable: falls back to HTTP by itself; screenshot")
+    void echoInChromiumFallsBackToHttp() {
+        echoInChromiumWithoutWebSockets();
+    }
+
     @Test
     @Order(101)
     @DisplayName("A1. pusher-js authorizes over HTTP with its own transport: private, presence, encrypted; signs in")

@@ -21,4 +21,11 @@ class StandaloneServerConformanceTest extends ConformanceSuite {
     void pusherJsOverHttpTransports(String transport) {
         pusherJsOverHttpTransport(transport);
     }
+
+    @org.junit.jupiter.api.Test
+    @Order(51)
+    @DisplayName("51. laravel-echo in headless Chromium, WebSockets unavailable: falls back to HTTP by itself; screenshot")
+    void echoInChromiumFallsBackToHttp() {
+        echoInChromiumWithoutWebSockets();
+    }
 }
