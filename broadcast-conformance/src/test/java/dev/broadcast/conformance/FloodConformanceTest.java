@@ -68,6 +68,7 @@ class FloodConformanceTest {
                 System.out.printf("%s: 2000 silent + 200 slowloris sockets: all closed by the server after %.1f s;"
                         + " %d legitimate requests served meanwhile%n", transport, closedAfter, served);
                 assertEquals(0, open, "sockets the server still held after 20 s");
+                assertWarnedAtMostEvery10Seconds(server, "no complete request within 10 s");
                 assertTrue(closedAfter <= 10 + 3, "within the 10 s request timeout (and the time to open them): " + closedAfter);
             } finally {
                 for (Socket socket : attack) {
@@ -99,6 +100,7 @@ class FloodConformanceTest {
                 assertTrue(held < 512, "held " + held);
                 String log = Files.readString(server.log(), StandardCharsets.UTF_8);
                 assertFalse(log.contains("Too many open files"), log);
+                assertWarnedAtMostEvery10Seconds(server, "Closed the oldest connection that had not upgraded");
             } finally {
                 for (Socket socket : attack) {
                     socket.close();
@@ -147,6 +149,7 @@ class FloodConformanceTest {
                 System.out.printf("%s: 500 unauthenticated partial bodies: %d refused with 401 before the body;"
                         + " server RSS %d MB before, %d MB after%n", transport, refused, baseline / 1024, after / 1024);
                 assertEquals(500, refused);
+                assertWarnedAtMostEvery10Seconds(server, "Refused an HTTP API request from");
                 int bound = transport.equals("netty") ? 50 : 100;
                 assertTrue(after - baseline < bound * 1024L, "RSS grew by " + (after - baseline) / 1024 + " MB");
             } finally {
@@ -155,6 +158,16 @@ class FloodConformanceTest {
                 }
             }
         }
+    }
+
+    /**
+     * The operator sees the attack at the default level (before issue 11 nothing was logged), in
+     * a few lines however many connections: a WARN at most every 10 s with a count of the rest.
+     */
+    private static void assertWarnedAtMostEvery10Seconds(ServerProcess server, String warning) throws IOException {
+        List<String> lines = Files.readAllLines(server.log(), StandardCharsets.UTF_8).stream()
+                .filter(line -> line.contains(" WARN ") && line.contains(warning)).toList();
+        assertTrue(!lines.isEmpty() && lines.size() <= 3, () -> "WARN lines with '" + warning + "': " + lines);
     }
 
     private static long rssKb(ServerProcess server) throws IOException {

@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
 final class GrizzlyContainer extends TyrusServerContainer implements ServerTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(GrizzlyContainer.class);
+    private static final Warnings WARNINGS = new Warnings(LOG);
     private static final byte[] INTERNAL_ERROR = HeadRules.errorJson(HeadRules.INTERNAL_ERROR).getBytes(StandardCharsets.UTF_8);
     private static final byte[] BUSY = HeadRules.errorJson(BodyBudget.BUSY).getBytes(StandardCharsets.UTF_8);
 
@@ -199,6 +200,9 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
                 return;
             }
             if (refused.isPresent()) {
+                if (refused.get().status() == 401) {
+                    WARNINGS.warn(HttpGuard.REFUSED_API_REQUEST, request.getRemoteAddr(), refused.get().body());
+                }
                 respond(response, refused.get().status(), refused.get().body().getBytes(StandardCharsets.UTF_8));
                 return;
             }

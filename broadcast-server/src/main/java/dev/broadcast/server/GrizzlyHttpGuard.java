@@ -57,6 +57,7 @@ import org.slf4j.LoggerFactory;
 final class GrizzlyHttpGuard extends BaseFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(GrizzlyHttpGuard.class);
+    private static final Warnings WARNINGS = new Warnings(LOG);
 
     private static final Attribute<Progress> PROGRESS =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(GrizzlyHttpGuard.class.getName() + ".progress");
@@ -309,8 +310,12 @@ final class GrizzlyHttpGuard extends BaseFilter {
             }
             try {
                 deadline = timer.schedule(() -> {
-                    LOG.debug("HTTP connection from {} closed: no complete request within {} s",
-                            connection.getPeerAddress(), HttpGuard.REQUEST_TIMEOUT_SECONDS);
+                    if (idle()) {
+                        LOG.debug("Closed the idle keep-alive connection from {} after {} s", connection.getPeerAddress(),
+                                HttpGuard.REQUEST_TIMEOUT_SECONDS);
+                    } else {
+                        WARNINGS.warn(HttpGuard.NO_REQUEST, connection.getPeerAddress(), HttpGuard.REQUEST_TIMEOUT_SECONDS);
+                    }
                     connection.closeSilently();
                 }, HttpGuard.REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (RejectedExecutionException stopped) {
@@ -338,6 +343,11 @@ final class GrizzlyHttpGuard extends BaseFilter {
             } catch (RejectedExecutionException stopped) {
                 connection.terminateSilently(); // the server is stopping
             }
+        }
+
+        /** Between two requests of a keep-alive connection, rather than within one. */
+        private synchronized boolean idle() {
+            return answered && !arriving;
         }
 
         /** The connection closed. */

@@ -48,6 +48,10 @@ final class HttpGuard extends ChannelDuplexHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpGuard.class);
     private static final Warnings WARNINGS = new Warnings(LOG);
+    /** The warning of a connection closed for not finishing a request in time, on both transports. */
+    static final String NO_REQUEST = "Closed the connection from {}: no complete request within {} s";
+    /** The warning of an HTTP API request refused for its credentials (401), on both transports. */
+    static final String REFUSED_API_REQUEST = "Refused an HTTP API request from {}: {}";
 
     /** How long a connection answered before its request was in is read (and discarded) before it is closed. */
     static final int LINGER_MILLIS = 2_000;
@@ -114,6 +118,9 @@ final class HttpGuard extends ChannelDuplexHandler {
                     return;
                 }
                 if (answer != null) {
+                    if (answer.status() == 401) {
+                        WARNINGS.warn(REFUSED_API_REQUEST, ctx.channel().remoteAddress(), answer.body());
+                    }
                     refuse(ctx, msg, answer.status(), null, answer.body());
                     return;
                 }
@@ -212,7 +219,7 @@ final class HttpGuard extends ChannelDuplexHandler {
                 LOG.debug("Closed the idle keep-alive connection from {} after {} s", ctx.channel().remoteAddress(),
                         REQUEST_TIMEOUT_SECONDS);
             } else {
-                WARNINGS.warn("Closed the connection from {}: no complete request within {} s",
+                WARNINGS.warn(NO_REQUEST,
                         ctx.channel().remoteAddress(), REQUEST_TIMEOUT_SECONDS);
             }
             ctx.close();

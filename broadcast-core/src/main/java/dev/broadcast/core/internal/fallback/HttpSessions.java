@@ -52,7 +52,10 @@ public final class HttpSessions implements AutoCloseable {
     private final Duration heartbeat;
     private final Duration idleTimeout;
     private final Map<String, HttpSession> sessions = new ConcurrentHashMap<>();
-    private final Scheduler.Cancellable sweep;
+    private final Scheduler scheduler;
+    /** The heartbeat and timeout sweep, started with the first session: a hub without HTTP clients runs none. */
+    private Scheduler.Cancellable sweep;
+    private boolean closed;
 
     /**
      * @param connect       opens an engine connection, as a WebSocket handshake does
@@ -68,8 +71,14 @@ public final class HttpSessions implements AutoCloseable {
         this.elapsed = elapsed;
         this.heartbeat = heartbeat;
         this.idleTimeout = idleTimeout;
-        Duration tick = heartbeat.compareTo(idleTimeout) < 0 ? heartbeat : idleTimeout;
-        this.sweep = scheduler.scheduleAtFixedRate(this::sweep, tick.dividedBy(5).isZero() ? tick : tick.dividedBy(5));
+        this.scheduler = scheduler;
+    }
+
+    private synchronized void startSweeping() {
+        if (sweep == null && !closed) {
+            Duration tick = heartbeat.compareTo(idleTimeout) < 0 ? heartbeat : idleTimeout;
+            sweep = scheduler.scheduleAtFixedRate(this::sweep, tick.dividedBy(5).isZero() ? tick : tick.dividedBy(5));
+        }
     }
 
     /** Sessions open now. */
@@ -123,6 +132,7 @@ public final class HttpSessions implements AutoCloseable {
             if (session == null) {
                 session = created;
                 opening = true;
+                startSweeping();
             }
         }
         Map<String, String> headers = headers(allowOrigin);
@@ -270,7 +280,12 @@ public final class HttpSessions implements AutoCloseable {
     /** Ends every session. The engine closes their connections itself when the hub closes. */
     @Override
     public void close() {
-        sweep.cancel();
+        synchronized (this) {
+            closed = true;
+            if (sweep != null) {
+                sweep.cancel();
+            }
+        }
         for (HttpSession session : List.copyOf(sessions.values())) {
             end(session);
         }
