@@ -1023,16 +1023,21 @@ public final class RedisBus implements ClusterBus {
                     + " '#' or '@' in the user or password must be percent-encoded)");
         }
 
-        /** {@code url} with any password replaced by {@code ***}, for messages. */
+        /**
+         * {@code url} with any password replaced by {@code ***}, for messages: the user information
+         * is what stands before the last {@code @}, after the {@code //} (or from the start without
+         * one, as in {@code user:password@host} written without a scheme).
+         */
         static String masked(String url) {
             int at = url.lastIndexOf('@');
-            int start = url.indexOf("://");
-            if (at < 0 || start < 0 || at < start) {
+            if (at < 0) {
                 return url;
             }
-            String credentials = url.substring(start + 3, at);
+            int slashes = url.indexOf("//");
+            int start = slashes >= 0 && slashes < at ? slashes + 2 : 0;
+            String credentials = url.substring(start, at);
             int colon = credentials.indexOf(':');
-            return url.substring(0, start + 3) + (colon < 0 ? "***" : credentials.substring(0, colon) + ":***") + url.substring(at);
+            return url.substring(0, start) + (colon < 0 ? "***" : credentials.substring(0, colon) + ":***") + url.substring(at);
         }
     }
 }

@@ -215,6 +215,10 @@ class FaultsTest {
             assertTrue(!leaky.getMessage().contains("s3cr3t") && leaky.getMessage().contains("percent-encoded"),
                     leaky.getMessage());
         }
+        for (String url : new String[] {"//:s3cr3t@host", "user:s3cr3t@host"}) { // found by ServerOptionsFuzzTest: no scheme
+            IllegalArgumentException noScheme = assertThrows(IllegalArgumentException.class, () -> RedisBus.builder(url));
+            assertTrue(!noScheme.getMessage().contains("s3cr3t") && noScheme.getMessage().contains("***@host"), noScheme.getMessage());
+        }
     }
 
     @Test
