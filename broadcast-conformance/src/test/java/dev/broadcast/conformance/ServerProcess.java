@@ -29,11 +29,13 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private final String host;
 
     private final Thread killOnExit;
 
-    private ServerProcess(Process process, int port, Path log) {
+    private ServerProcess(Process process, String host, int port, Path log) {
         this.process = process;
+        this.host = host;
         this.port = port;
         this.log = log;
         // should the test JVM end without close() (killed fork, System.exit), take the child with it
@@ -57,6 +59,11 @@ final class ServerProcess implements AutoCloseable {
 
     /** {@link #start(String, List, int)} run by {@code launcher}, e.g. {@code prlimit --nofile=512:512}. */
     static ServerProcess start(String label, List<String> launcher, List<String> extraArgs, int port) {
+        return start(label, launcher, "127.0.0.1", extraArgs, port);
+    }
+
+    /** {@link #start(String, List, List, int)} listening on {@code host} (another loopback address, say). */
+    static ServerProcess start(String label, List<String> launcher, String host, List<String> extraArgs, int port) {
         if (!Files.isRegularFile(JAR)) {
             Assertions.fail(JAR + " is missing: build it first with `mvn package` (or `mvn -pl broadcast-server package`)");
         }
@@ -65,7 +72,7 @@ final class ServerProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-jar", JAR.toString(),
-                "--host", "127.0.0.1",
+                "--host", host,
                 "--port", String.valueOf(port),
                 "--app-id", Target.APP_ID,
                 "--app-key", Target.APP_KEY,
@@ -76,7 +83,7 @@ final class ServerProcess implements AutoCloseable {
             Path log = NodeRunner.OUTPUT_DIR.resolve(label + ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().keySet().removeIf(name -> name.startsWith("BROADCAST_"));
-            ServerProcess server = new ServerProcess(builder.start(), port, log);
+            ServerProcess server = new ServerProcess(builder.start(), host, port, log);
             try {
                 server.awaitUp();
             } catch (RuntimeException | Error e) {
@@ -120,7 +127,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     URI upUri() {
-        return URI.create("http://127.0.0.1:" + port + "/up");
+        return URI.create("http://" + host + ":" + port + "/up");
     }
 
     int port() {

@@ -75,7 +75,7 @@ public final class BroadcastHub implements AutoCloseable {
                 builder.webhookAttempts, builder.cluster, builder.clusterExecutor);
         this.api = new HttpApi(engine, builder.clock);
         this.sessions = new HttpSessions(engine::connect, engine::originAllowed, this::maxTransportMessageBytes, scheduler,
-                elapsed, builder.httpHeartbeat, builder.httpSessionTimeout);
+                elapsed, builder.httpHeartbeat, builder.httpSessionTimeout, builder.httpHostname);
         this.ownScheduler = ownScheduler;
     }
 
@@ -264,6 +264,7 @@ public final class BroadcastHub implements AutoCloseable {
         private java.util.concurrent.Executor clusterExecutor;
         private Duration httpHeartbeat = Duration.ofSeconds(25);
         private Duration httpSessionTimeout = Duration.ofSeconds(60);
+        private String httpHostname;
 
         private Builder() {
         }
@@ -361,6 +362,26 @@ public final class BroadcastHub implements AutoCloseable {
             }
             this.httpHeartbeat = heartbeat;
             this.httpSessionTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Pins pusher-js's HTTP sessions to this node, for several nodes behind a load balancer
+         * without sticky sessions: a session opens with {@code o{"hostname":hostname}}, and
+         * pusher-js sends the session's later requests to that host (on the same port and path).
+         * {@code hostname} must reach this node directly, for example a pod's or an instance's
+         * own DNS name; a session's state lives on the node that opened it. Unset by default.
+         *
+         * @throws IllegalArgumentException unless {@code hostname} is a host name or IPv4 address
+         *                                  (letters, digits, '.' and '-'; pusher-js cannot take
+         *                                  IPv6 literals here)
+         */
+        public Builder httpHostname(String hostname) {
+            if (hostname == null || !hostname.matches("[A-Za-z0-9.-]{1,253}")) {
+                throw new IllegalArgumentException("httpHostname must be a host name or IPv4 address (letters, digits,"
+                        + " '.' and '-'): " + hostname);
+            }
+            this.httpHostname = hostname;
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.broadcast.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -168,6 +169,17 @@ class HttpFallbackTest {
             System.gc();
         }
         return Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+    }
+
+    @Test
+    void aNodeWithAHostnamePinsItsSessionsToItself() throws IOException {
+        try (Fixture fixture = Fixture.create(b -> b, hub -> hub.httpHostname("node-2.example.com"))) {
+            assertEquals("o{\"hostname\":\"node-2.example.com\"}", receive(fixture, "xhr_streaming").lines().get(0));
+        }
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> BroadcastHub.builder().httpHostname("node 2"));
+        assertTrue(refused.getMessage().startsWith("httpHostname must be a host name"), refused.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> BroadcastHub.builder().httpHostname("::1"));
     }
 
     @Test

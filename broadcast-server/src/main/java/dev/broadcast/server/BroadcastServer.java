@@ -36,6 +36,9 @@ public final class BroadcastServer implements AutoCloseable {
     public static BroadcastServer start(ServerOptions options) throws IOException {
         BroadcastHub.Builder builder = BroadcastHub.builder();
         options.apps().forEach(builder::app);
+        if (options.httpHostname() != null) {
+            builder.httpHostname(options.httpHostname());
+        }
         io.netty.channel.EventLoopGroup loops = options.transport() == ServerOptions.TransportKind.NETTY
                 ? NettyServer.loops(options.ioThreads()) : null;
         if (options.redisUrl() != null) {

@@ -34,10 +34,12 @@ import java.util.Map;
  *                  the port while the old one drains (a restart clients do not notice)
  * @param maxConnections sockets open at once; 0 for what the open-file limit leaves
  * @param maxConnectionsPerIp sockets open at once from one IP address; 0 for no limit
+ * @param httpHostname the host name that reaches this node directly, to which pusher-js's HTTP
+ *                     transports pin their sessions, or null
  */
 public record ServerOptions(String host, int port, List<App> apps, boolean help, TransportKind transport, int ioThreads,
                             String redisUrl, String redisPrefix, boolean reusePort, int maxConnections,
-                            int maxConnectionsPerIp) {
+                            int maxConnectionsPerIp, String httpHostname) {
 
     /** What serves the connections. */
     public enum TransportKind {
@@ -49,7 +51,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
 
     /** Options on the default transport with one event loop. */
     public ServerOptions(String host, int port, List<App> apps, boolean help) {
-        this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads(), null, DEFAULT_REDIS_PREFIX, false, 0, 0);
+        this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads(), null, DEFAULT_REDIS_PREFIX, false, 0, 0, null);
     }
 
     /**
@@ -64,7 +66,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
     /** These options on a cluster of servers joined by the Redis at {@code url}, with {@code prefix}. */
     public ServerOptions withRedis(String url, String prefix) {
         return new ServerOptions(host, port, apps, help, transport, ioThreads, url, prefix, reusePort, maxConnections,
-                maxConnectionsPerIp);
+                maxConnectionsPerIp, httpHostname);
     }
 
     /**
@@ -100,6 +102,8 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         FLAGS.put("max-connections", "sockets open at once; when full, the oldest that is not a"
                 + " WebSocket yet is closed (default: what the open-file limit leaves)");
         FLAGS.put("max-connections-per-ip", "sockets open at once from one IP address (default 0: no limit)");
+        FLAGS.put("http-hostname", "host name that reaches this node directly: pusher-js's HTTP transports then send a"
+                + " session's requests here, for several nodes behind a load balancer (default none)");
     }
 
     /** The text {@code --help} prints. */
@@ -196,8 +200,16 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
                 ? integer("max-connections", values.get("max-connections"), 1, Integer.MAX_VALUE) : 0;
         int maxConnectionsPerIp = values.containsKey("max-connections-per-ip")
                 ? integer("max-connections-per-ip", values.get("max-connections-per-ip"), 0, Integer.MAX_VALUE) : 0;
+        String httpHostname = values.get("http-hostname");
+        if (httpHostname != null) {
+            try {
+                dev.broadcast.core.BroadcastHub.builder().httpHostname(httpHostname);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--http-hostname: " + e.getMessage(), e);
+            }
+        }
         return new ServerOptions(host, port, apps, false, transport, ioThreads, redisUrl, redisPrefix, reusePort,
-                maxConnections, maxConnectionsPerIp);
+                maxConnections, maxConnectionsPerIp, httpHostname);
     }
 
     /** Whether {@code host} names only this machine (127.0.0.0/8, ::1, localhost). */

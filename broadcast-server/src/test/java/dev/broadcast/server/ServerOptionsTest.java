@@ -156,4 +156,14 @@ class ServerOptionsTest {
         assertEquals(expected, assertThrows(IllegalArgumentException.class,
                 () -> ServerOptions.parse(args, Map.of())).getMessage());
     }
+
+    @Test
+    void anHttpHostnamePinsHttpSessionsAndABadOneIsRefusedByName() {
+        assertEquals("node-2.example.com",
+                ServerOptions.parse(new String[] {"--http-hostname", "node-2.example.com"}, Map.of()).httpHostname());
+        assertEquals(null, ServerOptions.parse(new String[0], Map.of()).httpHostname());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptions.parse(new String[] {"--http-hostname", "node 2"}, Map.of()));
+        assertTrue(refused.getMessage().startsWith("--http-hostname: httpHostname must be a host name"), refused.getMessage());
+    }
 }

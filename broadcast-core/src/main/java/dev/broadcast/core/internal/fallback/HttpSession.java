@@ -31,11 +31,12 @@ final class HttpSession implements Transport {
     /** What pusher-js reads from one streaming response before it opens the next (its {@code MAX_BUFFER_LENGTH}). */
     static final int STREAM_CHARS = 256 * 1024;
 
-    private static final byte[] OPEN = "o\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEARTBEAT = "h\n".getBytes(StandardCharsets.US_ASCII);
 
     final String id;
     final String appKey;
+    /** The open line, {@code o} or {@code o{"hostname":…}}. */
+    private final byte[] open;
     private final HttpSessions sessions;
     private Connection connection;
 
@@ -60,13 +61,14 @@ final class HttpSession implements Transport {
     /** When the current poll was attached (elapsed millis). */
     private long pollSince;
 
-    HttpSession(HttpSessions sessions, String id, String appKey, long now) {
+    HttpSession(HttpSessions sessions, String id, String appKey, byte[] open, long now) {
         this.sessions = sessions;
         this.id = id;
         this.appKey = appKey;
+        this.open = open;
         this.lastSeen = now;
         this.lastWrite = now;
-        this.first = OPEN;
+        this.first = open;
     }
 
     void connected(Connection connection) {
@@ -267,7 +269,7 @@ final class HttpSession implements Transport {
                 lastWrite = sessions.now();
                 if (failure != null) {
                     // the client dropped this request: the next one gets the chunk (not the open line again)
-                    if (chunk != OPEN && chunk != HEARTBEAT && !lastOfSession) {
+                    if (chunk != open && chunk != HEARTBEAT && !lastOfSession) {
                         first = chunk;
                     }
                     receiver = null;

@@ -51,6 +51,8 @@ public final class HttpSessions implements AutoCloseable {
     private final InstantSource elapsed;
     private final Duration heartbeat;
     private final Duration idleTimeout;
+    /** What opens a session: {@code o}, or {@code o{"hostname":…}} to pin the session's requests to this node. */
+    private final byte[] openLine;
     private final Map<String, HttpSession> sessions = new ConcurrentHashMap<>();
     private final Scheduler scheduler;
     /** The heartbeat and timeout sweep, started with the first session: a hub without HTTP clients runs none. */
@@ -61,10 +63,12 @@ public final class HttpSessions implements AutoCloseable {
      * @param connect       opens an engine connection, as a WebSocket handshake does
      * @param originAllowed whether an app (by key) allows an {@code Origin}; decides the CORS headers
      * @param maxBodyBytes  the largest {@code xhr_send} body an app (by key) takes
+     * @param hostname      the name by which clients reach this node directly, or null: pusher-js
+     *                      sends the rest of a session's requests there
      */
     public HttpSessions(BiFunction<ConnectRequest, Transport, Connection> connect, BiPredicate<String, String> originAllowed,
             ToIntFunction<String> maxBodyBytes, Scheduler scheduler, InstantSource elapsed, Duration heartbeat,
-            Duration idleTimeout) {
+            Duration idleTimeout, String hostname) {
         this.connect = connect;
         this.originAllowed = originAllowed;
         this.maxBodyBytes = maxBodyBytes;
@@ -72,6 +76,8 @@ public final class HttpSessions implements AutoCloseable {
         this.heartbeat = heartbeat;
         this.idleTimeout = idleTimeout;
         this.scheduler = scheduler;
+        this.openLine = (hostname == null ? "o\n" : "o{\"hostname\":" + quoteJson(hostname) + "}\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private synchronized void startSweeping() {
@@ -127,7 +133,7 @@ public final class HttpSessions implements AutoCloseable {
         HttpSession session = sessions.get(id);
         boolean opening = false;
         if (session == null) {
-            HttpSession created = new HttpSession(this, id, key, now);
+            HttpSession created = new HttpSession(this, id, key, openLine, now);
             session = sessions.putIfAbsent(id, created);
             if (session == null) {
                 session = created;
