@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Run {
 
-    static final List<String> SCENARIOS = List.of("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S7-CHURN", "GATE", "SOAK", "GEN");
+    static final List<String> SCENARIOS = List.of("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S7-CHURN", "GATE", "SOAK", "GEN", "HTTP");
 
     /** Options; see {@link #usage()}. -1 / null means "the scenario's default". */
     static final class Options {
@@ -117,6 +117,13 @@ public final class Run {
                     secs = 1800;
                     t = List.of("server");
                 }
+                case "HTTP" -> {
+                    subs = 1000;
+                    r = new int[] {10};
+                    secs = 30;
+                    warm = 5;
+                    t = List.of("server");
+                }
                 case "GEN" -> {
                     subs = 10_000;
                     r = new int[] {100};
@@ -148,7 +155,8 @@ public final class Run {
                 against one node, S7-CHURN presence churn over two nodes (both need redis-server on the
                 PATH), GATE the release gate (1,000 connections, 170 channels, presence and client events,
                 every message numbered, 180 s), SOAK 5,000 connections churning 50/s for 30 min (RSS, live heap,
-                files and threads each minute), GEN load-generator cost alone.
+                files and threads each minute), GEN load-generator cost alone, HTTP fan-out to pusher-js's
+                xhr_streaming transport beside WebSockets (1,000 of each, 10 msgs/s; steps ws, http, both).
                 Common:
                   --subscribers N      connections (S1 1000, S2 10000, S3 1000, S4 10000, S5 10000, S6 1000, GEN 10000)
                   --targets LIST       of server (jar, default transport), jakarta (jar --transport tyrus),
@@ -264,6 +272,7 @@ public final class Run {
                 case "GATE" -> Gate.table(o, Gate.run(o));
                 case "SOAK" -> Soak.table(o, Soak.run(o));
                 case "GEN" -> GeneratorCheck.table(o, GeneratorCheck.run(o));
+                case "HTTP" -> HttpFanOut.table(o, HttpFanOut.run(o));
                 default -> throw new IllegalArgumentException(o.scenario);
             };
         } catch (IllegalStateException e) {
