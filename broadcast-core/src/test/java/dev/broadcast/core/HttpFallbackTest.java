@@ -183,6 +183,36 @@ class HttpFallbackTest {
     }
 
     @Test
+    void aSessionNobodyReadsIsClosedWith4100AtTheBoundAndToldSoOnItsNextRequest() throws IOException {
+        try (Fixture fixture = Fixture.create()) {
+            Exchange first = receive(fixture, "xhr");
+            assertEquals(List.of("o"), first.lines());
+            send(fixture, "[\"{\\\"event\\\":\\\"pusher:subscribe\\\",\\\"data\\\":{\\\"channel\\\":\\\"news\\\"}}\"]");
+            String data = "x".repeat(9_000);
+            long bound = fixture.app.limits().maxOutboundBytes();
+            for (int i = 0; i * 9_000L <= bound + 9_000; i++) { // the client polls no more
+                fixture.hub.trigger(Fixture.ID, List.of("news"), "e" + i, data, null);
+            }
+            assertEquals(1L, fixture.hub.stats().closesByCode().get(4100), "closed as a slow consumer, as a WebSocket is");
+            Exchange next = receive(fixture, "xhr");
+            String close = next.lines().get(next.lines().size() - 1);
+            assertTrue(close.startsWith("c[4100,"), next.lines().toString());
+            assertTrue(next.ended);
+        }
+    }
+
+    @Test
+    void aCacheChannelGivesItsLastEventToAnHttpSubscriber() throws IOException {
+        try (Fixture fixture = Fixture.create()) {
+            fixture.hub.trigger(Fixture.ID, List.of("cache-prices"), "price", "{\"eur\":1}", null);
+            Exchange stream = receive(fixture, "xhr_streaming");
+            send(fixture, "[\"{\\\"event\\\":\\\"pusher:subscribe\\\",\\\"data\\\":{\\\"channel\\\":\\\"cache-prices\\\"}}\"]");
+            List<String> events = stream.messages().stream().map(m -> m.path("event").asText()).toList();
+            assertTrue(events.contains("price"), "the cached event: " + events);
+        }
+    }
+
+    @Test
     void pingsAndRequestsKeepASessionAlive() throws IOException {
         try (Fixture fixture = Fixture.create()) {
             receive(fixture, "xhr_streaming");
