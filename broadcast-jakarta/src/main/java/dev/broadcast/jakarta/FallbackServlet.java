@@ -27,13 +27,14 @@ import org.slf4j.LoggerFactory;
  * body is read and the response written without blocking, so a held stream or poll holds no
  * container thread.
  */
-final class FallbackServlet extends HttpServlet {
+public final class FallbackServlet extends HttpServlet {
 
     private static final Logger LOG = LoggerFactory.getLogger(FallbackServlet.class);
 
     private final transient BroadcastHub hub;
 
-    FallbackServlet(BroadcastHub hub) {
+    /** Serves {@code hub}'s sessions; map it to {@code {prefix}/pusher/*} with async support on. */
+    public FallbackServlet(BroadcastHub hub) {
         this.hub = hub;
     }
 

@@ -7,6 +7,7 @@ import dev.broadcast.core.UserData;
 import dev.broadcast.core.config.App;
 import dev.broadcast.jakarta.ApiServlet;
 import dev.broadcast.jakarta.AuthServlet;
+import dev.broadcast.jakarta.FallbackServlet;
 import dev.broadcast.jakarta.UserResolver;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,7 +28,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /**
  * Mounts the broadcast endpoints into the application's own servlet container (Tomcat, Jetty or
  * Undertow, embedded or not): the Pusher WebSocket endpoint at {@code {path}/app/{key}}, the HTTP
- * API at {@code {path}/apps/*} and the health check at {@code {path}/up} when the hub runs here;
+ * API at {@code {path}/apps/*}, the health check at {@code {path}/up} and pusher-js's HTTP
+ * transports at {@code {path}/pusher/*} when the hub runs here;
  * the auth endpoints at {@code broadcast.auth-path} when the application defines a
  * {@link ChannelRoutes} bean; and the {@link SocketId @SocketId} controller argument.
  */
@@ -44,6 +46,23 @@ public class BroadcastServletAutoConfiguration {
         ServletRegistrationBean<ApiServlet> registration =
                 new ServletRegistrationBean<>(new ApiServlet(hub), path + "/apps/*", path + "/up");
         registration.setName("broadcastApiServlet");
+        return registration;
+    }
+
+    /**
+     * pusher-js's HTTP fallback transports ({@code xhr_streaming}, {@code xhr_polling}) at
+     * {@code {path}/pusher/*}, pusher-js's default {@code httpPath}; async, so a held stream
+     * holds no container thread.
+     */
+    @Bean
+    @ConditionalOnBean(BroadcastHub.class)
+    public ServletRegistrationBean<FallbackServlet> broadcastHttpTransportsServlet(BroadcastHub hub,
+            BroadcastProperties properties) {
+        String path = Paths.prefix("broadcast.path", properties.getPath());
+        ServletRegistrationBean<FallbackServlet> registration =
+                new ServletRegistrationBean<>(new FallbackServlet(hub), path + "/pusher/*");
+        registration.setName("broadcastHttpTransportsServlet");
+        registration.setAsyncSupported(true);
         return registration;
     }
 

@@ -24,7 +24,8 @@ public class SecurityConfig {
     SecurityFilterChain security(HttpSecurity http) throws Exception {
         return http
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/app/**", "/apps/**", "/up", "/actuator/health", "/actuator/prometheus").permitAll()
+                        .requestMatchers("/app/**", "/apps/**", "/pusher/**", "/up", "/actuator/health", "/actuator/prometheus")
+                        .permitAll()
                         .anyRequest().authenticated())
                 .httpBasic(Customizer.withDefaults())
                 .csrf(csrf -> csrf.disable())
