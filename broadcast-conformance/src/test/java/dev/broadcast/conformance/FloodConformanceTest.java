@@ -89,8 +89,10 @@ class FloodConformanceTest {
                 for (int i = 0; i < 600; i++) {
                     attack.add(open(server));
                     if (i % 50 == 49) {
-                        assertTrue(request(server, UP).startsWith("HTTP/1.1 200"), "/up after " + (i + 1) + " silent sockets");
-                        assertTrue(request(server, HANDSHAKE).startsWith("HTTP/1.1 101"), "a WebSocket after " + (i + 1));
+                        String up = request(server, UP);
+                        assertTrue(up.startsWith("HTTP/1.1 200"), "/up after " + (i + 1) + " silent sockets: " + up);
+                        String handshake = request(server, HANDSHAKE);
+                        assertTrue(handshake.startsWith("HTTP/1.1 101"), "a WebSocket after " + (i + 1) + ": " + handshake);
                         served += 2;
                     }
                 }

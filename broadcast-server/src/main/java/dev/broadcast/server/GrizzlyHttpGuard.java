@@ -89,9 +89,9 @@ final class GrizzlyHttpGuard extends BaseFilter {
         Connection connection = ctx.getConnection();
         Admission.Ticket ticket = admission.admit(
                 connection.getPeerAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null,
-                connection::closeSilently);
+                connection::terminateSilently); // a stranger's socket: its file descriptor back at once
         if (ticket == null) {
-            connection.closeSilently();
+            connection.terminateSilently();
             return ctx.getStopAction();
         }
         Progress progress = progress(connection);
