@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The conformance scenarios, written once: every test runs a script of {@code src/test/node}
@@ -73,7 +75,11 @@ abstract class ConformanceSuite {
      * client; signin and sendToUser; 400 KB of events in order; whispers both ways; and its
      * leaving seen by the WebSocket client (see {@code http-transports.mjs}).
      */
-    protected void pusherJsOverHttpTransport(String transport) {
+    @ParameterizedTest
+    @ValueSource(strings = {"xhr_streaming", "xhr_polling"})
+    @Order(50)
+    @DisplayName("50. pusher-js over its HTTP transports: channels, presence with a WebSocket peer, signin, 400 KB in order, whispers")
+    void pusherJsOverHttpTransport(String transport) {
         JsonNode json = scenario("http-transports.mjs", Map.of("HTTP_TRANSPORT", transport, "SCENARIO_TIMEOUT_MS", "35000"));
         assertEquals(transport, json.path("transport").asText(), json::toString);
         for (String type : List.of("public", "private", "presence", "encrypted")) {
@@ -90,7 +96,10 @@ abstract class ConformanceSuite {
      * to an HTTP transport by itself and the page shows three events; the screenshot is saved in
      * {@code target/screenshots}.
      */
-    protected void echoInChromiumWithoutWebSockets() {
+    @Test
+    @Order(51)
+    @DisplayName("51. laravel-echo in headless Chromium, WebSockets unavailable: falls back to HTTP by itself; screenshot")
+    void echoInChromiumWithoutWebSockets() {
         JsonNode json = scenario("browser-fallback.mjs", Map.of("SCREENSHOT_DIR",
                 java.nio.file.Path.of("target", "screenshots").toAbsolutePath().toString(), "TARGET_NAME", target.name(),
                 "SCENARIO_TIMEOUT_MS", "35000"));

@@ -7,8 +7,6 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The scenarios against the Jakarta adapter in embedded Jetty 12 (ee10), in this JVM; and the
@@ -32,21 +30,6 @@ class JettyConformanceTest extends ConformanceSuite {
                 "USER_AUTH_ENDPOINT", base + "/broadcasting/user-auth",
                 "TO_OTHERS_URL", base + JettyTarget.TO_OTHERS_PATH,
                 "ENCRYPTION_MASTER_KEY_BASE64", JettyTarget.ENCRYPTION_MASTER_KEY_BASE64));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"xhr_streaming", "xhr_polling"})
-    @Order(50)
-    @DisplayName("50. pusher-js over its HTTP transports: connects, 400 KB of events in order, whispers with a WebSocket client")
-    void pusherJsOverHttpTransports(String transport) {
-        pusherJsOverHttpTransport(transport);
-    }
-
-    @org.junit.jupiter.api.Test
-    @Order(51)
-    @DisplayName("51. laravel-echo in headless Chromium, WebSockets unavailable: falls back to HTTP by itself; screenshot")
-    void echoInChromiumFallsBackToHttp() {
-        echoInChromiumWithoutWebSockets();
     }
 
     @Test

@@ -145,6 +145,17 @@ class HttpFallbackTest {
     }
 
     @Test
+    void aStreamDroppedWhileItsSessionOpensLeavesNothingBehind() throws IOException {
+        try (Fixture fixture = Fixture.create()) {
+            Exchange stream = new Exchange("POST", BASE + "xhr_streaming", "", null);
+            stream.droppedAlready = true;
+            fixture.hub.serveFallback(stream);
+            assertEquals(0, fixture.hub.stats().connections(), "the connection opened for it is closed");
+            assertEquals(404, send(fixture, "[]").status, "the session is gone");
+        }
+    }
+
+    @Test
     void tenThousandAbandonedSessionsAreAllReaped() throws IOException {
         try (Fixture fixture = Fixture.create()) {
             long before = usedHeapAfterGc();
@@ -303,6 +314,8 @@ class HttpFallbackTest {
         final StringBuilder written = new StringBuilder();
         boolean ended;
         Runnable abort;
+        /** The client dropped the request before the hub listened for that (a closed socket's close future). */
+        boolean droppedAlready;
 
         Exchange(String method, String path, String body, String origin) {
             this.method = method;
@@ -362,6 +375,9 @@ class HttpFallbackTest {
         @Override
         public void onAbort(Runnable gone) {
             abort = gone;
+            if (droppedAlready) {
+                gone.run();
+            }
         }
 
         synchronized String body() {

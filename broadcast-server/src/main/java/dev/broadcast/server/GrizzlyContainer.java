@@ -192,6 +192,10 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
             String method = request.getMethod().getMethodString();
             String uri = request.getRequestURI();
             String query = request.getQueryString();
+            if (ServerTransport.isHttpTransport(uri)) {
+                read(request, response, bytes -> serveHttpTransport(request, response, bytes));
+                return;
+            }
             Optional<ApiResponse> refused;
             try {
                 refused = hub.precheck(method, query == null ? uri : uri + "?" + query);
@@ -206,17 +210,46 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
                 respond(response, refused.get().status(), refused.get().body().getBytes(StandardCharsets.UTF_8));
                 return;
             }
+            read(request, response, bytes -> {
+                boolean suspended = response.isSuspended();
+                try {
+                    serve(request, response, bytes);
+                } finally {
+                    if (suspended) {
+                        response.resume();
+                    }
+                }
+            });
+        }
+
+        /**
+         * Reads the body of a suspended request as {@link ApiExchange#streamed} would: never past
+         * the declared length, at most {@link BroadcastHub#maxApiBodyBytes()} + 1 bytes; then
+         * hands it on.
+         */
+        private void read(Request request, Response response, java.util.function.Consumer<byte[]> then) {
             long length = request.getContentLengthLong();
             boolean chunked = request.getRequest().isChunked();
-            // what ApiExchange.streamed reads: never past the declared length, at most max + 1 bytes
             long wanted = length > 0 ? Math.min(length, hub.maxApiBodyBytes() + 1L)
                     : chunked ? hub.maxApiBodyBytes() + 1L : 0;
             if (wanted == 0) {
-                serve(request, response, new byte[0]);
+                then.accept(new byte[0]);
                 return;
             }
             response.suspend();
-            new BodyReader(request, response, (int) wanted).start();
+            new BodyReader(request, response, (int) wanted, then).start();
+        }
+
+        private void serveHttpTransport(Request request, Response response, byte[] body) {
+            GrizzlyFallbackExchange exchange = new GrizzlyFallbackExchange(request, response, body);
+            try {
+                hub.serveFallback(exchange);
+            } catch (IOException | RuntimeException e) {
+                failed(request, response, e);
+                exchange.end();
+                return;
+            }
+            exchange.held(); // a stream or a poll still open is suspended: it holds no worker thread
         }
 
         /** Answers from a body read already: {@link BroadcastHub#serve} reads it from memory. */
@@ -267,10 +300,12 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
             private boolean done;
             /** The server-wide bound on buffered bodies was reached. */
             private boolean busy;
+            private final java.util.function.Consumer<byte[]> then;
 
-            BodyReader(Request request, Response response, int wanted) {
+            BodyReader(Request request, Response response, int wanted, java.util.function.Consumer<byte[]> then) {
                 this.request = request;
                 this.response = response;
+                this.then = then;
                 this.in = request.getNIOInputStream();
                 this.wanted = wanted;
                 this.body = new ByteArrayOutputStream(Math.min(wanted, chunk.length));
@@ -335,16 +370,13 @@ final class GrizzlyContainer extends TyrusServerContainer implements ServerTrans
                 if (!end()) {
                     return;
                 }
-                try {
-                    if (busy) {
-                        LOG.warn("HTTP request body from {} refused: the server holds {} bytes of unfinished bodies",
-                                request.getRemoteAddr(), budget.max());
-                        respond(response, 503, BUSY);
-                    } else {
-                        serve(request, response, bytes);
-                    }
-                } finally {
+                if (busy) {
+                    LOG.warn("HTTP request body from {} refused: the server holds {} bytes of unfinished bodies",
+                            request.getRemoteAddr(), budget.max());
+                    respond(response, 503, BUSY);
                     response.resume();
+                } else {
+                    then.accept(bytes);
                 }
             }
         }

@@ -13,6 +13,7 @@ import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.IOEvent;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -124,6 +125,13 @@ final class GrizzlyHttpGuard extends BaseFilter {
                 content.recycle();
                 return ctx.getStopAction();
             }
+            if (progress.holding) { // no client sends on a connection whose response is still coming
+                LOG.debug("HTTP connection from {} closed: it sent a request while its response was held",
+                        ctx.getConnection().getPeerAddress());
+                content.recycle();
+                ctx.getConnection().terminateSilently();
+                return ctx.getStopAction();
+            }
             if (!progress.arriving) { // the head of a new request (Grizzly reuses the request objects)
                 progress.arriving = true;
                 progress.answered = false;
@@ -178,9 +186,12 @@ final class GrizzlyHttpGuard extends BaseFilter {
             if (status < 200) {
                 return ctx.getInvokeAction(); // 100 Continue: the request is still on its way
             }
+            if (content.isLast()) {
+                progress.holding = false;
+                progress.arm(); // the next request's time starts with the end of this response (a stream's may be far off)
+            }
             if (!response.isCommitted()) { // the head of an answer
                 progress.answered = true;
-                progress.arm(); // the next request's time starts with this response
                 progress.closeAfterAnswer = progress.arriving; // answered before its body is in
                 if (progress.closeAfterAnswer) {
                     response.setHeader(Header.Connection, "close");
@@ -192,6 +203,27 @@ final class GrizzlyHttpGuard extends BaseFilter {
             closeAfterWrite(ctx, connection);
         }
         return ctx.getInvokeAction();
+    }
+
+    /**
+     * The response of {@code connection}'s request is held open (a stream or a poll of the HTTP
+     * transports, suspended with all of its request read): its socket is read again, so that a
+     * client that drops the request is seen at once, as its connection closes, rather than at the
+     * next write that fails. Grizzly reads nothing from a connection while its response is
+     * suspended, so without this a peer's FIN waits unseen in the socket.
+     */
+    static void holding(Connection connection) {
+        Progress progress = PROGRESS.get(connection);
+        if (progress != null) {
+            synchronized (progress) {
+                progress.holding = true;
+            }
+        }
+        try {
+            connection.enableIOEvent(IOEvent.READ);
+        } catch (IOException closed) {
+            connection.closeSilently();
+        }
     }
 
     /** "400 reason", "426 reason" or "501 reason" for a head no request may have, or null. */
@@ -293,6 +325,8 @@ final class GrizzlyHttpGuard extends BaseFilter {
         private boolean closeAfterAnswer;
         private boolean upgraded;
         private boolean refused;
+        /** The answer of the request in is held open, its socket read again to see it closing. */
+        private boolean holding;
         /** Its place in {@link Admission}. */
         private volatile Admission.Ticket ticket;
         /** When a socket whose close frame is not answered is cut. */

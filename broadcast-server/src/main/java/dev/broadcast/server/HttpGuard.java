@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *       ({@link BodyBudget}); past it new bodies get 503.</li>
  *   <li>{@code Transfer-Encoding} other than exactly {@code chunked} is refused (RFC 9112 §6.1):
  *       a proxy that reads the body differently could smuggle a request through.</li>
+ *   <li>A request sent before the previous answer has been written to its end (pipelined behind
+ *       a stream of the HTTP transports) closes the connection.</li>
  * </ul>
  */
 final class HttpGuard extends ChannelDuplexHandler {
@@ -69,6 +71,11 @@ final class HttpGuard extends ChannelDuplexHandler {
     private boolean inRequest;
     /** Whether a whole request came in on this connection. */
     private boolean answeredOne;
+    /**
+     * A whole request came in and its answer has not been written to its end: an HTTP transport's
+     * stream or held poll, or an answer not yet given.
+     */
+    private boolean answering;
 
     HttpGuard(BroadcastHub hub, BodyBudget budget) {
         this.hub = hub;
@@ -99,6 +106,16 @@ final class HttpGuard extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (msg instanceof HttpRequest && answering) {
+            // pipelined behind an answer still being written (a stream): no browser does this, and
+            // an answer now would land inside the other
+            LOG.debug("HTTP connection from {} closed: it sent a request while its previous answer was open",
+                    ctx.channel().remoteAddress());
+            ReferenceCountUtil.release(msg);
+            refused = true;
+            ctx.close();
+            return;
+        }
         if (msg instanceof HttpRequest) {
             inRequest = true;
         }
@@ -108,7 +125,7 @@ final class HttpGuard extends ChannelDuplexHandler {
                 refuse(ctx, msg, Integer.parseInt(problem.substring(0, 3)), problem.substring(4));
                 return;
             }
-            if (!isUpgrade(head) && !NettyFallbackExchange.routes(head.uri())) { // those the hub refuses itself
+            if (!isUpgrade(head) && !ServerTransport.isHttpTransport(head.uri())) { // those the hub refuses itself
                 ApiResponse answer;
                 try {
                     answer = hub.precheck(head.method().name(), head.uri()).orElse(null);
@@ -138,6 +155,7 @@ final class HttpGuard extends ChannelDuplexHandler {
             if (msg instanceof LastHttpContent) {
                 inRequest = false;
                 answeredOne = true;
+                answering = true;
                 release();
                 disarm(); // the request is in: answering it is the server's time, not the client's
             }
@@ -147,6 +165,9 @@ final class HttpGuard extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof LastHttpContent) {
+            answering = false;
+        }
         if (msg instanceof LastHttpContent && !refused) {
             arm(ctx); // the next request's time starts with the end of this response (a stream's may be far off)
         }

@@ -23,13 +23,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A request of pusher-js's HTTP fallback transports on the Netty transport, under
- * {@link #PREFIX}: the response is written as it comes, one chunk per {@link #write} (chunked
+ * {@link ServerTransport#HTTP_TRANSPORTS_PREFIX}: the response is written as it comes, one chunk per {@link #write} (chunked
  * transfer encoding), and a response that ends without a body is sent whole.
  */
 final class NettyFallbackExchange implements FallbackExchange {
-
-    /** Where pusher-js sends its HTTP transports by default ({@code httpPath}). */
-    static final String PREFIX = "/pusher";
 
     private final Channel channel;
     private final FullHttpRequest request;
@@ -47,11 +44,6 @@ final class NettyFallbackExchange implements FallbackExchange {
         this.keepAlive = HttpUtil.isKeepAlive(request);
     }
 
-    /** Whether {@code path} is one of the fallback transports'. */
-    static boolean routes(String path) {
-        return path.startsWith(PREFIX + "/app/");
-    }
-
     @Override
     public String method() {
         return request.method().name();
@@ -59,7 +51,7 @@ final class NettyFallbackExchange implements FallbackExchange {
 
     @Override
     public String path() {
-        return new QueryStringDecoder(request.uri()).rawPath().substring(PREFIX.length());
+        return new QueryStringDecoder(request.uri()).rawPath().substring(ServerTransport.HTTP_TRANSPORTS_PREFIX.length());
     }
 
     @Override

@@ -299,7 +299,7 @@ final class NettyServer implements ServerTransport {
                 upgrade(ctx, request, uri);
                 return;
             }
-            if (NettyFallbackExchange.routes(uri.rawPath())) {
+            if (ServerTransport.isHttpTransport(uri.rawPath())) {
                 try {
                     hub.serveFallback(new NettyFallbackExchange(ctx.channel(), request));
                 } catch (IOException | RuntimeException e) { // the exchange reads nothing that throws

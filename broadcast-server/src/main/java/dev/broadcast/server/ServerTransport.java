@@ -11,6 +11,14 @@ interface ServerTransport {
      */
     int CLOSE_GRACE_SECONDS = 10;
 
+    /** Where pusher-js sends its HTTP transports by default ({@code httpPath}), on both transports. */
+    String HTTP_TRANSPORTS_PREFIX = "/pusher";
+
+    /** Whether {@code path} is one of pusher-js's HTTP transports', served by {@code BroadcastHub.serveFallback}. */
+    static boolean isHttpTransport(String path) {
+        return path.startsWith(HTTP_TRANSPORTS_PREFIX + "/app/");
+    }
+
     /** The port actually bound. */
     int port();
 

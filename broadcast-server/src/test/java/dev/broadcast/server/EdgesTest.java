@@ -476,6 +476,56 @@ abstract class EdgesTest {
         assertEquals(sockets, admission.open(), "sockets open");
     }
 
+    // ---- pusher-js's HTTP transports
+
+    /**
+     * pusher-js's HTTP transports (issue 12) refuse bad requests over the wire with their status
+     * and a JSON error: a send to an unknown session, a body that is not a JSON array of strings
+     * or is over the limit, a second stream on a session, a method other than POST.
+     */
+    @Test
+    void httpTransportRequestsThatAreWrongGetTheirStatus() throws IOException {
+        assertEquals(404, status(post(SESSION + "xhr_send", "[]")), "a send before the session is open");
+        try (RawSocket stream = stream()) {
+            assertEquals(400, status(post(SESSION + "xhr_send", "{\"event\":\"pusher:ping\"}")), "not an array");
+            assertEquals(400, status(post(SESSION + "xhr_send", "[1]")), "not strings");
+            assertEquals(413, status(post(SESSION + "xhr_send", "[\"" + "x".repeat(30_000) + "\"]")), "over the limit");
+            assertEquals(409, status(post(SESSION + "xhr_streaming?protocol=7", "")), "a second stream");
+            assertEquals(405, status("PUT " + SESSION + "xhr_send HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"));
+            assertEquals(204, status(post(SESSION + "xhr_send", "[]")), "the session still works");
+        }
+    }
+
+    /**
+     * A stream whose client drops it ends its session at once, as a dropped WebSocket does (the
+     * presence leave, the webhooks), not at the next heartbeat or the idle timeout, which are 25
+     * and 60 s here.
+     */
+    @Test
+    void aStreamItsClientDropsEndsItsSessionAtOnce() throws Exception {
+        try (RawSocket stream = stream()) {
+            awaitConnections(1);
+        }
+        awaitConnections(0);
+    }
+
+    /**
+     * A client that sends a request on the connection its stream is held on (a pipelining client:
+     * no browser does) gets that connection closed rather than an answer in the middle of the
+     * stream, which ends its session as a dropped stream does.
+     */
+    @Test
+    void aRequestOnTheConnectionOfAHeldStreamClosesIt() throws Exception {
+        try (RawSocket stream = stream()) {
+            awaitConnections(1);
+            stream.send(UP);
+            String rest = stream.readRest();
+            assertFalse(rest.contains("HTTP/1.1"), "no answer inside the stream: " + rest);
+        }
+        awaitConnections(0);
+        assertEquals(404, status(post(SESSION + "xhr_send", "[]")), "the session is gone");
+    }
+
     // ---- RFC 6455
 
     /** D16: an unmasked client frame was accepted; the server must close with 1002 (§5.1). */
@@ -614,6 +664,33 @@ abstract class EdgesTest {
     }
 
     // ---- helpers
+
+    static final String SESSION = "/pusher/app/app-key/1/abcdefgh/";
+
+    /** A POST of {@code body} to {@code target}, with its length. */
+    static String post(String target, String body) {
+        return "POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    /** A socket holding the stream of a new HTTP transport session, its connection established. */
+    RawSocket stream() throws IOException {
+        RawSocket stream = socket();
+        stream.send(post(SESSION + "xhr_streaming?protocol=7", ""));
+        String head = stream.readHead();
+        assertTrue(head.startsWith("HTTP/1.1 200") && head.toLowerCase().contains("transfer-encoding: chunked"), head);
+        stream.readUntil("pusher:connection_established");
+        return stream;
+    }
+
+    /** Waits until the hub counts {@code connections}, for at most 5 s. */
+    void awaitConnections(int connections) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (hub.stats().connections() != connections && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(connections, hub.stats().connections(), "connections of the hub");
+    }
 
     RawSocket socket() throws IOException {
         return RawSocket.open(server.port());

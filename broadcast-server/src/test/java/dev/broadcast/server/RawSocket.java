@@ -145,6 +145,19 @@ final class RawSocket implements AutoCloseable {
         }
     }
 
+    /** What the server sends up to and with the first {@code marker}, read byte by byte. */
+    String readUntil(String marker) throws IOException {
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        while (!read.toString(StandardCharsets.ISO_8859_1).endsWith(marker)) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("closed after " + read.toString(StandardCharsets.ISO_8859_1));
+            }
+            read.write(b);
+        }
+        return read.toString(StandardCharsets.ISO_8859_1);
+    }
+
     /** All the server sends until it closes the connection. */
     String readRest() throws IOException {
         return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);

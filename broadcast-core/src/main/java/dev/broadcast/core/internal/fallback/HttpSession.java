@@ -71,10 +71,13 @@ final class HttpSession implements Transport {
         this.first = open;
     }
 
-    void connected(Connection connection) {
-        synchronized (this) {
-            this.connection = connection;
-        }
+    /**
+     * The engine's connection of this session; false when the session ended before it (its client
+     * dropped the first stream at once), and the caller closes it.
+     */
+    synchronized boolean connected(Connection connection) {
+        this.connection = connection;
+        return !ended;
     }
 
     synchronized Connection connection() {

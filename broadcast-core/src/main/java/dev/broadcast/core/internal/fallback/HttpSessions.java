@@ -157,7 +157,10 @@ public final class HttpSessions implements AutoCloseable {
             }
         }
         if (opening) {
-            session.connected(connect.apply(new ConnectRequest(key, protocol(exchange.query()), origin), session));
+            Connection connection = connect.apply(new ConnectRequest(key, protocol(exchange.query()), origin), session);
+            if (!session.connected(connection)) {
+                connection.closed(); // dropped while it opened: gone as a dropped WebSocket
+            }
         }
     }
 
