@@ -3,7 +3,6 @@ package dev.broadcast.core.internal.fallback;
 import dev.broadcast.core.transport.Connection;
 import dev.broadcast.core.transport.FallbackExchange;
 import dev.broadcast.core.transport.Transport;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -171,7 +170,7 @@ final class HttpSession implements Transport {
     public void close(int code, String reason) {
         synchronized (this) {
             if (closing == null) {
-                closing = ("c[" + code + "," + quote(reason) + "]\n").getBytes(StandardCharsets.UTF_8);
+                closing = ("c[" + code + "," + Lines.quote(reason) + "]\n").getBytes(StandardCharsets.UTF_8);
             }
         }
         flush();
@@ -237,7 +236,7 @@ final class HttpSession implements Transport {
                 if (frames.isEmpty()) { // the connection closed meanwhile
                     chunk = null;
                 } else {
-                    chunk = lines(frames);
+                    chunk = Lines.of(frames);
                 }
             } else if (closing != null) {
                 chunk = closing;
@@ -299,48 +298,6 @@ final class HttpSession implements Transport {
                 flush();
             }
         });
-    }
-
-    /** {@code a[…]\n}: the frames as one JSON array of strings. */
-    static byte[] lines(List<byte[]> frames) {
-        int size = 4;
-        for (byte[] frame : frames) {
-            size += frame.length + 8;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
-        out.write('a');
-        out.write('[');
-        for (int i = 0; i < frames.size(); i++) {
-            if (i > 0) {
-                out.write(',');
-            }
-            quote(frames.get(i), out);
-        }
-        out.write(']');
-        out.write('\n');
-        return out.toByteArray();
-    }
-
-    /** {@code text} as a JSON string, in UTF-8: quotes, backslashes and control characters escaped. */
-    static void quote(byte[] text, ByteArrayOutputStream out) {
-        out.write('"');
-        for (byte b : text) {
-            if (b == '"' || b == '\\') {
-                out.write('\\');
-                out.write(b);
-            } else if (b >= 0 && b < 0x20) {
-                out.writeBytes(String.format("\\u%04x", b).getBytes(StandardCharsets.US_ASCII));
-            } else {
-                out.write(b);
-            }
-        }
-        out.write('"');
-    }
-
-    private static String quote(String text) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        quote(text.getBytes(StandardCharsets.UTF_8), out);
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** The UTF-16 length of UTF-8 {@code bytes}: what a JavaScript string of them measures. */

@@ -76,7 +76,7 @@ public final class HttpSessions implements AutoCloseable {
         this.heartbeat = heartbeat;
         this.idleTimeout = idleTimeout;
         this.scheduler = scheduler;
-        this.openLine = (hostname == null ? "o\n" : "o{\"hostname\":" + quoteJson(hostname) + "}\n")
+        this.openLine = (hostname == null ? "o\n" : "o{\"hostname\":" + Lines.quote(hostname) + "}\n")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -245,14 +245,8 @@ public final class HttpSessions implements AutoCloseable {
         Map<String, String> headers = headers(allowOrigin);
         headers.put("Content-Type", "application/json");
         exchange.start(status, headers);
-        String json = "{\"error\":" + quoteJson(error) + "}";
+        String json = "{\"error\":" + Lines.quote(error) + "}";
         exchange.write(json.getBytes(StandardCharsets.UTF_8), failure -> exchange.end());
-    }
-
-    private static String quoteJson(String text) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        HttpSession.quote(text.getBytes(StandardCharsets.UTF_8), out);
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     void remove(HttpSession session) {
