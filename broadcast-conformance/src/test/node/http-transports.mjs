@@ -3,11 +3,15 @@
 // private, presence and encrypted channels receive SDK-triggered events; it shares a presence
 // channel with a WebSocket client (each sees the other); signs in and gets sendToUser; receives
 // 400 KB of numbered events in order, nothing lost or repeated (on xhr_streaming this crosses a
-// stream rotation at 256 KiB); and whispers both ways with the WebSocket client.
+// stream rotation at 256 KiB); whispers both ways with the WebSocket client; a second HTTP client
+// whose network freezes (a proxy that stops forwarding and closes nothing) leaves presence by the
+// server's session timeout (SESSION_TIMEOUT_MS); and the first one's disconnect is seen at once.
 import crypto from 'node:crypto';
+import net from 'node:net';
 import { assert, client, connected, next, run, sdk, step, subscribe, target, unique, until } from './lib.mjs';
 
 const transport = process.env.HTTP_TRANSPORT;
+const sessionTimeoutMs = Number(process.env.SESSION_TIMEOUT_MS ?? 0);
 
 run(`http-${transport}`, async (observed) => {
   const server = sdk({ encryptionMasterKeyBase64: crypto.randomBytes(32).toString('base64') });
@@ -85,8 +89,79 @@ run(`http-${transport}`, async (observed) => {
   assert.deepEqual([toHttp, toWs], [['ws'], ['http']]);
   observed.whispers = { toHttp, toWs };
 
+  // (not behind several nodes: a pinned session's requests go to its node, around this proxy)
+  if (sessionTimeoutMs > 0) {
+    step('a second HTTP client vanishes without goodbye (its network frozen): it leaves presence by the session timeout');
+    const proxy = await freezableProxy();
+    const vanisher = client({
+      authSdk: server,
+      presence: { user_id: 'v', user_info: { name: 'Vanishing' } },
+      enabledTransports: [transport],
+      httpHost: '127.0.0.1',
+      httpPort: proxy.port,
+      httpPath: '/pusher',
+    });
+    await connected(vanisher, `the vanishing client over ${transport}`, 15000);
+    const vanisherJoined = next(wsPresence, 'pusher:member_added', 'the vanishing member joining', 10000);
+    await subscribe(vanisher, names.presence, 10000);
+    assert.equal((await vanisherJoined).id, 'v');
+    const vanished = next(wsPresence, 'pusher:member_removed', 'the vanished member leaving', sessionTimeoutMs + 10000);
+    const frozenAt = Date.now();
+    proxy.freeze();
+    observed.vanished = (await vanished).id;
+    observed.vanishedAfterMs = Date.now() - frozenAt;
+    // its last request (an answer to a heartbeat, or a poll) came at most a heartbeat (half the timeout here) before
+    assert.ok(observed.vanishedAfterMs >= sessionTimeoutMs / 2 - 500,
+      `left after ${observed.vanishedAfterMs} ms, before the session timeout of ${sessionTimeoutMs} ms`);
+    vanisher.disconnect();
+    proxy.close();
+  }
+
   step('the HTTP client leaves: the WebSocket client sees it go');
   const left = next(wsPresence, 'pusher:member_removed', 'the HTTP member leaving', 10000);
   http.disconnect();
   observed.left = (await left).id;
 });
+
+/**
+ * A TCP proxy to the target that can freeze like a cut network: from then on nothing crosses it in
+ * either direction and no socket is closed, so the server hears neither a request nor a goodbye.
+ */
+async function freezableProxy() {
+  const pairs = [];
+  let frozen = false;
+  const proxy = net.createServer((downstream) => {
+    downstream.on('error', () => {});
+    if (frozen) {
+      downstream.pause(); // a black hole: accepted, never forwarded
+      pairs.push([downstream]);
+      return;
+    }
+    const upstream = net.connect(target.port, target.host);
+    upstream.on('error', () => {});
+    downstream.pipe(upstream);
+    upstream.pipe(downstream);
+    pairs.push([downstream, upstream]);
+  });
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    port: proxy.address().port,
+    freeze() {
+      frozen = true;
+      for (const [downstream, upstream] of pairs) {
+        if (upstream) {
+          downstream.unpipe(upstream);
+          upstream.unpipe(downstream);
+          upstream.pause();
+        }
+        downstream.pause();
+      }
+    },
+    close() {
+      proxy.close();
+      for (const pair of pairs) {
+        pair.forEach((socket) => socket.destroy());
+      }
+    },
+  };
+}

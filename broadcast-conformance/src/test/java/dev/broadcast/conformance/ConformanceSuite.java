@@ -72,15 +72,17 @@ abstract class ConformanceSuite {
      * Stock pusher-js allowed only its HTTP transport {@code transport} ({@code xhr_streaming} or
      * {@code xhr_polling}) against the target's {@code /pusher} endpoints: it connects and says
      * so; public, private, presence and encrypted channels; presence shared with a WebSocket
-     * client; signin and sendToUser; 400 KB of events in order; whispers both ways; and its
-     * leaving seen by the WebSocket client (see {@code http-transports.mjs}).
+     * client; signin and sendToUser; 400 KB of events in order; whispers both ways; a client whose
+     * network freezes leaving presence by the session timeout; and a disconnect seen by the
+     * WebSocket client (see {@code http-transports.mjs}).
      */
     @ParameterizedTest
     @ValueSource(strings = {"xhr_streaming", "xhr_polling"})
     @Order(50)
-    @DisplayName("50. pusher-js over its HTTP transports: channels, presence with a WebSocket peer, signin, 400 KB in order, whispers")
+    @DisplayName("50. pusher-js over its HTTP transports: channels, presence with a WebSocket peer, signin, 400 KB in order, whispers, a vanished client leaving")
     void pusherJsOverHttpTransport(String transport) {
-        JsonNode json = scenario("http-transports.mjs", Map.of("HTTP_TRANSPORT", transport, "SCENARIO_TIMEOUT_MS", "35000"));
+        JsonNode json = scenario("http-transports.mjs", Map.of("HTTP_TRANSPORT", transport, "SCENARIO_TIMEOUT_MS", "50000",
+                "SESSION_TIMEOUT_MS", String.valueOf(Target.HTTP_SESSION_TIMEOUT_SECONDS * 1000)));
         assertEquals(transport, json.path("transport").asText(), json::toString);
         for (String type : List.of("public", "private", "presence", "encrypted")) {
             assertEquals("hello " + type + " é✓", json.path("received").path(type).asText(), json::toString);
@@ -88,6 +90,7 @@ abstract class ConformanceSuite {
         assertEquals("[\"h\",\"w\"]", json.path("presence").toString(), json::toString);
         assertEquals("hi", json.path("note").asText(), json::toString);
         assertEquals(50, json.path("events").asInt(), json::toString);
+        assertEquals("v", json.path("vanished").asText(), json::toString);
         assertEquals("h", json.path("left").asText(), "the WebSocket client saw the HTTP member leave");
     }
 

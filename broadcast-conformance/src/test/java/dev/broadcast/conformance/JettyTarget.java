@@ -87,7 +87,7 @@ final class JettyTarget implements Target {
                 // a servlet container does not tell an application that a client dropped a held
                 // response until it writes to it: heartbeats every second find a pusher-js client
                 // gone over an HTTP transport within the suite's 5 s (the default is 25 s)
-                .httpSessions(Duration.ofSeconds(1), Duration.ofSeconds(3));
+                .httpSessions(Duration.ofSeconds(1), Duration.ofSeconds(HTTP_SESSION_TIMEOUT_SECONDS));
         if (bus != null) {
             builder.cluster(bus);
         }

@@ -14,6 +14,7 @@ final class StandaloneTarget implements Target {
         this("server-" + transport, List.of(
                 "--transport", transport,
                 "--client-events", "true",
+                "--http-session-timeout", String.valueOf(HTTP_SESSION_TIMEOUT_SECONDS),
                 "--webhook-url", "http://127.0.0.1:" + webhookPort + "/hooks"));
     }
 

@@ -12,6 +12,11 @@ interface Target extends AutoCloseable {
     String APP_ID = "conformance-app";
     String APP_KEY = "conformance-key";
     String APP_SECRET = "conformance-secret";
+    /**
+     * How long every target keeps an HTTP transport session with no request from its client:
+     * short, so that a vanished client's leaving is seen within a scenario (the default is 60 s).
+     */
+    int HTTP_SESSION_TIMEOUT_SECONDS = 3;
 
     /** A short name for logs and file names: {@code server} or {@code jetty}. */
     String name();

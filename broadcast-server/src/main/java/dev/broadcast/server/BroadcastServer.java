@@ -5,6 +5,7 @@ import dev.broadcast.redis.RedisBus;
 import dev.broadcast.core.config.App;
 import dev.broadcast.jakarta.PusherEndpoint;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -17,6 +18,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code try (BroadcastServer server = BroadcastServer.start(options)) { … server.port() … }}.
  */
 public final class BroadcastServer implements AutoCloseable {
+
+    /** The HTTP transports' heartbeat (25 s, within what proxies let an idle response live), unless half the session timeout is shorter. */
+    private static final Duration MAX_HTTP_HEARTBEAT = Duration.ofSeconds(25);
 
     private final BroadcastHub hub;
     private final ServerTransport container;
@@ -39,6 +43,9 @@ public final class BroadcastServer implements AutoCloseable {
         if (options.httpHostname() != null) {
             builder.httpHostname(options.httpHostname());
         }
+        Duration sessionTimeout = Duration.ofSeconds(options.httpSessionTimeoutSeconds());
+        Duration heartbeat = sessionTimeout.dividedBy(2);
+        builder.httpSessions(heartbeat.compareTo(MAX_HTTP_HEARTBEAT) < 0 ? heartbeat : MAX_HTTP_HEARTBEAT, sessionTimeout);
         io.netty.channel.EventLoopGroup loops = options.transport() == ServerOptions.TransportKind.NETTY
                 ? NettyServer.loops(options.ioThreads()) : null;
         if (options.redisUrl() != null) {

@@ -36,10 +36,15 @@ import java.util.Map;
  * @param maxConnectionsPerIp sockets open at once from one IP address; 0 for no limit
  * @param httpHostname the host name that reaches this node directly, to which pusher-js's HTTP
  *                     transports pin their sessions, or null
+ * @param httpSessionTimeoutSeconds how long an HTTP transport session lives without a request from
+ *                     its client; its heartbeat is half of it, at most 25 s
  */
 public record ServerOptions(String host, int port, List<App> apps, boolean help, TransportKind transport, int ioThreads,
                             String redisUrl, String redisPrefix, boolean reusePort, int maxConnections,
-                            int maxConnectionsPerIp, String httpHostname) {
+                            int maxConnectionsPerIp, String httpHostname, int httpSessionTimeoutSeconds) {
+
+    /** The session timeout of the HTTP transports unless {@code --http-session-timeout} says otherwise. */
+    public static final int DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS = 60;
 
     /** What serves the connections. */
     public enum TransportKind {
@@ -51,7 +56,8 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
 
     /** Options on the default transport with one event loop. */
     public ServerOptions(String host, int port, List<App> apps, boolean help) {
-        this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads(), null, DEFAULT_REDIS_PREFIX, false, 0, 0, null);
+        this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads(), null, DEFAULT_REDIS_PREFIX, false, 0, 0, null,
+                DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS);
     }
 
     /**
@@ -66,7 +72,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
     /** These options on a cluster of servers joined by the Redis at {@code url}, with {@code prefix}. */
     public ServerOptions withRedis(String url, String prefix) {
         return new ServerOptions(host, port, apps, help, transport, ioThreads, url, prefix, reusePort, maxConnections,
-                maxConnectionsPerIp, httpHostname);
+                maxConnectionsPerIp, httpHostname, httpSessionTimeoutSeconds);
     }
 
     /**
@@ -104,6 +110,8 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         FLAGS.put("max-connections-per-ip", "sockets open at once from one IP address (default 0: no limit)");
         FLAGS.put("http-hostname", "host name that reaches this node directly: pusher-js's HTTP transports then send a"
                 + " session's requests here, for several nodes behind a load balancer (default none)");
+        FLAGS.put("http-session-timeout", "seconds an HTTP transport session lives with no request from its client"
+                + " (a vanished client leaves presence then); its heartbeat is half of it, at most 25 s (default 60)");
     }
 
     /** The text {@code --help} prints. */
@@ -208,8 +216,11 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
                 throw new IllegalArgumentException("--http-hostname: " + e.getMessage(), e);
             }
         }
+        int httpSessionTimeout = values.containsKey("http-session-timeout")
+                ? integer("http-session-timeout", values.get("http-session-timeout"), 2, 3600)
+                : DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS;
         return new ServerOptions(host, port, apps, false, transport, ioThreads, redisUrl, redisPrefix, reusePort,
-                maxConnections, maxConnectionsPerIp, httpHostname);
+                maxConnections, maxConnectionsPerIp, httpHostname, httpSessionTimeout);
     }
 
     /** Whether {@code host} names only this machine (127.0.0.0/8, ::1, localhost). */

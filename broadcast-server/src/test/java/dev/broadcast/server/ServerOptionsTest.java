@@ -166,4 +166,17 @@ class ServerOptionsTest {
                 () -> ServerOptions.parse(new String[] {"--http-hostname", "node 2"}, Map.of()));
         assertTrue(refused.getMessage().startsWith("--http-hostname: httpHostname must be a host name"), refused.getMessage());
     }
+
+    @Test
+    void theHttpSessionTimeoutIsBoundedAndNamedWhenWrong() {
+        assertEquals(60, ServerOptions.parse(new String[0], Map.of()).httpSessionTimeoutSeconds());
+        assertEquals(2, ServerOptions.parse(new String[] {"--http-session-timeout", "2"}, Map.of()).httpSessionTimeoutSeconds());
+        assertEquals(3600, ServerOptions.parse(new String[0], Map.of("BROADCAST_HTTP_SESSION_TIMEOUT", "3600"))
+                .httpSessionTimeoutSeconds());
+        for (String wrong : new String[] {"1", "3601", "ten"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> ServerOptions.parse(new String[] {"--http-session-timeout", wrong}, Map.of()));
+            assertTrue(refused.getMessage().startsWith("http-session-timeout must be"), refused.getMessage());
+        }
+    }
 }
