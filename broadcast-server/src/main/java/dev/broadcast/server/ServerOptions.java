@@ -119,9 +119,9 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         StringBuilder out = new StringBuilder("Usage: java -jar broadcast-server.jar [options]\n\n"
                 + "A Pusher-protocol (v7) WebSocket server with the Pusher HTTP API on the same port.\n"
                 + "Every option can also be set by an environment variable: --app-key is BROADCAST_APP_KEY.\n\n");
-        FLAGS.forEach((flag, text) -> out.append(String.format("  --%-18s %s%n", flag, text)));
-        out.append(String.format("  --%-18s %s%n", "insecure", "listen beyond loopback even with the default secret"));
-        out.append(String.format("  --%-18s %s%n", "help", "print this and exit"));
+        FLAGS.forEach((flag, text) -> out.append(String.format("  --%-22s %s%n", flag, text)));
+        out.append(String.format("  --%-22s %s%n", "insecure", "listen beyond loopback even with the default secret"));
+        out.append(String.format("  --%-22s %s%n", "help", "print this and exit"));
         out.append("\nHealth: GET /up answers 200 {\"health\":\"OK\"}. SIGTERM closes clients with 4200 and exits.\n");
         return out.toString();
     }
