@@ -24,8 +24,11 @@ public final class BroadcastServer implements AutoCloseable {
 
     private final BroadcastHub hub;
     private final ServerTransport container;
+    /** The certificate served, or null without TLS. */
+    private final ServerTls tls;
 
-    private BroadcastServer(BroadcastHub hub, ServerTransport container) {
+    private BroadcastServer(BroadcastHub hub, ServerTransport container, ServerTls tls) {
+        this.tls = tls;
         this.hub = hub;
         this.container = container;
     }
@@ -66,10 +69,19 @@ public final class BroadcastServer implements AutoCloseable {
         BroadcastHub hub = builder.build();
         Admission admission = new Admission(options.maxConnections(), options.maxConnectionsPerIp());
         BodyBudget budget = new BodyBudget(BodyBudget.DEFAULT_BYTES);
+        ServerTls tls = null;
         try {
-            return new BroadcastServer(hub, switch (options.transport()) {
+            ServerTransport container = switch (options.transport()) {
                 case NETTY -> {
                     NettyServer netty = new NettyServer(hub, loops, admission, budget);
+                    if (options.tlsCert() != null) {
+                        try {
+                            tls = ServerTls.load(options.tlsCert(), options.tlsKey());
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalStateException("--tls-cert/--tls-key: " + e.getMessage(), e);
+                        }
+                        netty.tls(tls);
+                    }
                     netty.start(options.host(), options.port(), options.reusePort());
                     yield netty;
                 }
@@ -78,7 +90,11 @@ public final class BroadcastServer implements AutoCloseable {
                     tyrus.start(options.host(), options.port(), PusherEndpoint.config(hub, ""));
                     yield tyrus;
                 }
-            });
+            };
+            if (tls != null) {
+                tls.watch();
+            }
+            return new BroadcastServer(hub, container, tls);
         } catch (IOException | RuntimeException e) {
             hub.close();
             throw e;
@@ -106,6 +122,9 @@ public final class BroadcastServer implements AutoCloseable {
         boolean hadClients = hub.stats().connections() > 0;
         hub.close();
         container.stop(hadClients);
+        if (tls != null) {
+            tls.close();
+        }
     }
 
     /** Runs the server until SIGTERM or SIGINT. Exit status 2 for bad options. */
@@ -151,8 +170,13 @@ public final class BroadcastServer implements AutoCloseable {
         if (options.redisUrl() != null) {
             System.out.println("  cluster: " + server.hub().cluster().orElseThrow());
         }
-        System.out.println("  WebSocket: ws://" + options.host() + ":" + server.port() + "/app/{key}"
-                + "   HTTP API: /apps/{id}/...   health: /up");
+        boolean tls = options.tlsCert() != null;
+        System.out.println("  WebSocket: " + (tls ? "wss://" : "ws://") + options.host() + ":" + server.port() + "/app/{key}"
+                + "   HTTP API: " + (tls ? "https" : "http") + "://…/apps/{id}/...   health: /up");
+        if (tls) {
+            System.out.println("  TLS: " + server.tls.subject() + " from " + options.tlsCert()
+                    + " (read again when it changes)");
+        }
         stopped.await();
     }
 }

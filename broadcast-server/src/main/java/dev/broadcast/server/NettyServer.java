@@ -45,6 +45,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -85,6 +86,8 @@ final class NettyServer implements ServerTransport {
     private final BodyBudget budget;
     private final Admitting admitting;
     private Channel listener;
+    /** The certificate connections shake hands with, or null for plain HTTP and WebSocket. */
+    private ServerTls tls;
 
     NettyServer(BroadcastHub hub, int ioThreads) {
         this(hub, ioThreads, eventLoops(ioThreads));
@@ -137,6 +140,11 @@ final class NettyServer implements ServerTransport {
         }
     }
 
+    /** Serves {@code wss://} and {@code https://} only, with {@code tls}'s certificate; before {@link #start}. */
+    void tls(ServerTls tls) {
+        this.tls = tls;
+    }
+
     void start(String host, int port) throws IOException {
         start(host, port, false);
     }
@@ -155,8 +163,12 @@ final class NettyServer implements ServerTransport {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(admitting);
+                        if (tls != null) {
+                            // its handshake times out after 10 s, as a request does (HttpGuard)
+                            channel.pipeline().addLast(tls.context().newHandler(channel.alloc()));
+                        }
                         channel.pipeline().addLast(
-                                admitting,
                                 new HttpServerCodec(),
                                 new HttpGuard(hub, budget),
                                 new BodyLimit(hub),
@@ -320,7 +332,8 @@ final class NettyServer implements ServerTransport {
                     .maxFramePayloadLength(maxMessage)
                     .allowExtensions(false)
                     .build();
-            String location = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + uri.path();
+            String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
+            String location = scheme + request.headers().get(HttpHeaderNames.HOST, "localhost") + uri.path();
             WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(location, null, decoder) {
                 @Override
                 protected WebSocketFrameDecoder newWebsocketDecoder() {

@@ -38,10 +38,14 @@ import java.util.Map;
  *                     transports pin their sessions, or null
  * @param httpSessionTimeoutSeconds how long an HTTP transport session lives without a request from
  *                     its client; its heartbeat is half of it, at most 25 s
+ * @param tlsCert   the PEM certificate chain to serve {@code wss://} and {@code https://} with, or
+ *                  null for plain {@code ws://} and {@code http://}
+ * @param tlsKey    its PKCS#8 PEM private key, or null
  */
 public record ServerOptions(String host, int port, List<App> apps, boolean help, TransportKind transport, int ioThreads,
                             String redisUrl, String redisPrefix, boolean reusePort, int maxConnections,
-                            int maxConnectionsPerIp, String httpHostname, int httpSessionTimeoutSeconds) {
+                            int maxConnectionsPerIp, String httpHostname, int httpSessionTimeoutSeconds,
+                            Path tlsCert, Path tlsKey) {
 
     /** The session timeout of the HTTP transports unless {@code --http-session-timeout} says otherwise. */
     public static final int DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS = 60;
@@ -57,7 +61,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
     /** Options on the default transport with one event loop. */
     public ServerOptions(String host, int port, List<App> apps, boolean help) {
         this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads(), null, DEFAULT_REDIS_PREFIX, false, 0, 0, null,
-                DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS);
+                DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS, null, null);
     }
 
     /**
@@ -72,7 +76,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
     /** These options on a cluster of servers joined by the Redis at {@code url}, with {@code prefix}. */
     public ServerOptions withRedis(String url, String prefix) {
         return new ServerOptions(host, port, apps, help, transport, ioThreads, url, prefix, reusePort, maxConnections,
-                maxConnectionsPerIp, httpHostname, httpSessionTimeoutSeconds);
+                maxConnectionsPerIp, httpHostname, httpSessionTimeoutSeconds, tlsCert, tlsKey);
     }
 
     /**
@@ -112,6 +116,9 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
                 + " session's requests here, for several nodes behind a load balancer (default none)");
         FLAGS.put("http-session-timeout", "seconds an HTTP transport session lives with no request from its client"
                 + " (a vanished client leaves presence then); its heartbeat is half of it, at most 25 s (default 60)");
+        FLAGS.put("tls-cert", "PEM certificate chain (e.g. Let's Encrypt's fullchain.pem): serve wss:// and https:// on the"
+                + " port instead of ws:// and http://; read again when the file changes (netty transport) (default none)");
+        FLAGS.put("tls-key", "PKCS#8 PEM private key of --tls-cert (e.g. privkey.pem) (default none)");
     }
 
     /** The text {@code --help} prints. */
@@ -219,8 +226,23 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         int httpSessionTimeout = values.containsKey("http-session-timeout")
                 ? integer("http-session-timeout", values.get("http-session-timeout"), 2, 3600)
                 : DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS;
+        Path tlsCert = values.containsKey("tls-cert") ? Path.of(values.get("tls-cert")) : null;
+        Path tlsKey = values.containsKey("tls-key") ? Path.of(values.get("tls-key")) : null;
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException(tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+        }
+        if (tlsCert != null) {
+            if (transport != TransportKind.NETTY) {
+                throw new IllegalArgumentException("--tls-cert needs the netty transport");
+            }
+            try {
+                ServerTls.load(tlsCert, tlsKey).close();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--tls-cert/--tls-key: " + e.getMessage(), e);
+            }
+        }
         return new ServerOptions(host, port, apps, false, transport, ioThreads, redisUrl, redisPrefix, reusePort,
-                maxConnections, maxConnectionsPerIp, httpHostname, httpSessionTimeout);
+                maxConnections, maxConnectionsPerIp, httpHostname, httpSessionTimeout, tlsCert, tlsKey);
     }
 
     /** Whether {@code host} names only this machine (127.0.0.0/8, ::1, localhost). */
