@@ -2,6 +2,7 @@
 // window.WebSocket before pusher-js loads): with the documented options (httpHost, httpPort,
 // httpPath) Echo falls back by itself to pusher-js's HTTP transports and the page shows the
 // events the server SDK triggers. A screenshot of the page is saved in SCREENSHOT_DIR.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -26,9 +27,9 @@ li{padding:4px 8px;margin:4px 0;background:#eef6ee;border-left:4px solid #3a3;li
   const cfg = JSON.parse(decodeURIComponent(location.hash.slice(1)));
   window.Pusher = Pusher;
   const echo = new Echo.default({
-    broadcaster: 'pusher', key: cfg.key, cluster: 'mt1', forceTLS: false,
-    wsHost: cfg.host, wsPort: cfg.port,
-    httpHost: cfg.host, httpPort: cfg.port, httpPath: '/pusher',
+    broadcaster: 'pusher', key: cfg.key, cluster: 'mt1', forceTLS: cfg.tls,
+    wsHost: cfg.host, wsPort: cfg.port, wssPort: cfg.port,
+    httpHost: cfg.host, httpPort: cfg.port, httpsPort: cfg.port, httpPath: '/pusher',
     enabledTransports: ['ws', 'xhr_streaming', 'xhr_polling'],
   });
   const connection = echo.connector.pusher.connection;
@@ -60,13 +61,13 @@ run('browser-fallback', async (observed) => {
   const browser = await puppeteer.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', ...trustTargetCertificate()],
   });
   try {
     const tab = await browser.newPage();
     await tab.setViewport({ width: 800, height: 420 });
     const channel = unique('orders');
-    const cfg = { key: target.key, host: target.host, port: target.port, channel };
+    const cfg = { key: target.key, host: target.host, port: target.port, tls: target.tls, channel };
     step('opening the page in Chromium');
     await tab.goto(`http://127.0.0.1:${server.address().port}/#${encodeURIComponent(JSON.stringify(cfg))}`);
     await tab.waitForFunction(() => document.getElementById('transport').textContent.startsWith('transport: xhr_'), { timeout: 15000 });
@@ -101,3 +102,16 @@ run('browser-fallback', async (observed) => {
     server.close();
   }
 });
+
+/**
+ * Chromium's flag that trusts the target's own certificate (its public key, by hash) when the
+ * target speaks TLS: this one certificate, not every certificate.
+ */
+function trustTargetCertificate() {
+  if (!target.tls) {
+    return [];
+  }
+  const leaf = new crypto.X509Certificate(fs.readFileSync(process.env.TARGET_CERT));
+  const spki = leaf.publicKey.export({ type: 'spki', format: 'der' });
+  return [`--ignore-certificate-errors-spki-list=${crypto.createHash('sha256').update(spki).digest('base64')}`];
+}

@@ -8,7 +8,7 @@
 // server's session timeout (SESSION_TIMEOUT_MS); and the first one's disconnect is seen at once.
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { assert, client, connected, next, run, sdk, step, subscribe, target, unique, until } from './lib.mjs';
+import { assert, client, connected, httpWhere, next, run, sdk, step, subscribe, target, unique, until } from './lib.mjs';
 
 const transport = process.env.HTTP_TRANSPORT;
 const sessionTimeoutMs = Number(process.env.SESSION_TIMEOUT_MS ?? 0);
@@ -19,9 +19,7 @@ run(`http-${transport}`, async (observed) => {
     authSdk: server,
     presence: { user_id: 'h', user_info: { name: 'Http' } },
     enabledTransports: [transport],
-    httpHost: target.host,
-    httpPort: target.port,
-    httpPath: '/pusher',
+    ...httpWhere(),
     userAuthentication: {
       customHandler: ({ socketId }, callback) => callback(null, server.authenticateUser(socketId, { id: '42' })),
     },
@@ -97,9 +95,7 @@ run(`http-${transport}`, async (observed) => {
       authSdk: server,
       presence: { user_id: 'v', user_info: { name: 'Vanishing' } },
       enabledTransports: [transport],
-      httpHost: '127.0.0.1',
-      httpPort: proxy.port,
-      httpPath: '/pusher',
+      ...httpWhere(proxy.port, '127.0.0.1'),
     });
     await connected(vanisher, `the vanishing client over ${transport}`, 15000);
     const vanisherJoined = next(wsPresence, 'pusher:member_added', 'the vanishing member joining', 10000);

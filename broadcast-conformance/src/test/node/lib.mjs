@@ -17,6 +17,8 @@
 //   WEBHOOK_LOG                         (cluster scenarios) a URL answering GET with every webhook
 //                                       event the nodes posted so far, as a JSON array
 //   SCENARIO_TIMEOUT_MS                 hard timeout of the whole script (default 20000)
+//   TARGET_TLS                          1 when the target speaks only wss:// and https:// (its CA is
+//                                       in NODE_EXTRA_CA_CERTS, its certificate in TARGET_CERT)
 import assert from 'node:assert/strict';
 import PusherJs from 'pusher-js';
 import Pusher from 'pusher';
@@ -38,7 +40,18 @@ export const target = {
   key: required('APP_KEY'),
   secret: required('APP_SECRET'),
   runId: required('RUN_ID'),
+  tls: process.env.TARGET_TLS === '1',
 };
+
+/** pusher-js's options for where the target is: its host and port, over TLS when it speaks TLS. */
+export function where(port = target.port) {
+  return { wsHost: target.host, wsPort: port, wssPort: port, forceTLS: target.tls };
+}
+
+/** pusher-js's options for the HTTP transports, to the target's /pusher endpoints. */
+export function httpWhere(port = target.port, host = target.host) {
+  return { httpHost: host, httpPort: port, httpsPort: port, httpPath: '/pusher' };
+}
 
 export { assert, PusherJs, Pusher, Echo };
 
@@ -66,7 +79,7 @@ export const nodes = (process.env.TARGET_PORTS ?? String(target.port)).split(','
 
 /** pusher-js options that connect to node {@code i} of the cluster. */
 export function onNode(i) {
-  return { wsHost: target.host, wsPort: nodes[i % nodes.length] };
+  return where(nodes[i % nodes.length]);
 }
 
 /** The server SDK pointed at node {@code i} of the cluster. */
@@ -87,7 +100,7 @@ export function sdk(extra = {}) {
     secret: target.secret,
     host: target.host,
     port: String(target.port),
-    useTLS: false,
+    useTLS: target.tls,
     ...extra,
   });
 }
@@ -110,9 +123,7 @@ export function client({ authSdk = sdk(), presence, authorize, key = target.key,
     ? authSdk.authorizeChannel(socketId, channelName, presence)
     : authSdk.authorizeChannel(socketId, channelName));
   const pusher = new PusherJs(key, {
-    wsHost: target.host,
-    wsPort: target.port,
-    forceTLS: false,
+    ...where(),
     enabledTransports: ['ws'],
     cluster: 'mt1',
     channelAuthorization: {
@@ -163,9 +174,7 @@ export function echoConnection() {
     broadcaster: 'pusher',
     Pusher: PusherJs,
     key: target.key,
-    wsHost: target.host,
-    wsPort: target.port,
-    forceTLS: false,
+    ...where(),
     enabledTransports: ['ws'],
     cluster: 'mt1',
   };

@@ -118,14 +118,7 @@ abstract class ConformanceSuite {
 
     /** {@link #scenario(String)} with more environment variables for the script. */
     protected JsonNode scenario(String script, Map<String, String> extraEnv) {
-        Map<String, String> env = new HashMap<>(extraEnv);
-        env.put("TARGET_HOST", target.host());
-        env.put("TARGET_PORT", String.valueOf(target.port()));
-        env.put("APP_ID", Target.APP_ID);
-        env.put("APP_KEY", Target.APP_KEY);
-        env.put("APP_SECRET", Target.APP_SECRET);
-        env.put("RUN_ID", target.name() + "-" + UUID.randomUUID().toString().substring(0, 8));
-        NodeRunner.Result result = NodeRunner.run(target.name(), script, env);
+        NodeRunner.Result result = NodeRunner.run(target.name(), script, scenarioEnv(extraEnv));
         if (result.exitCode() != 0 || result.json() == null || !result.json().path("ok").asBoolean()) {
             throw new AssertionError("Scenario " + script + " failed against " + target.name() + "\n"
                     + result.transcript() + "\n" + target.diagnostics());
@@ -235,7 +228,8 @@ abstract class ConformanceSuite {
     @Order(Integer.MAX_VALUE) // last, also after the scenarios subclasses add
     @DisplayName("12. the HTTP API answers java.net.http's default requests (HTTP/2 preferred: an h2c upgrade offer)")
     void httpApiAnswersH2cUpgradeOffers() {
-        SignedApi api = new SignedApi(target.host(), target.port(), HttpClient.Version.HTTP_2);
+        SignedApi api = target.tls() ? SignedApi.overTls(target.host(), target.port(), HttpClient.Version.HTTP_2)
+                : new SignedApi(target.host(), target.port(), HttpClient.Version.HTTP_2);
         assertAll(
                 () -> assertEquals("OK", api.getPath("/up").path("health").asText()),
                 () -> assertTrue(api.get("/channels").path("channels").isObject()),
@@ -244,6 +238,23 @@ abstract class ConformanceSuite {
 
     private long closes(int code) {
         return target.hubStats().map(s -> s.closesByCode().getOrDefault(code, 0L)).orElse(0L);
+    }
+
+    /** What a scenario is told about the target (lib.mjs), with {@code extraEnv}. */
+    protected Map<String, String> scenarioEnv(Map<String, String> extraEnv) {
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.put("TARGET_HOST", target.host());
+        env.put("TARGET_PORT", String.valueOf(target.port()));
+        env.put("APP_ID", Target.APP_ID);
+        env.put("APP_KEY", Target.APP_KEY);
+        env.put("APP_SECRET", Target.APP_SECRET);
+        env.put("RUN_ID", target.name() + "-" + UUID.randomUUID().toString().substring(0, 8));
+        if (target.tls()) {
+            env.put("TARGET_TLS", "1");
+            env.put("NODE_EXTRA_CA_CERTS", ConformanceTls.ca().caFile().toString());
+            env.put("TARGET_CERT", ConformanceTls.server().cert().toString());
+        }
+        return env;
     }
 
     /** The target, for subclasses' own checks. */

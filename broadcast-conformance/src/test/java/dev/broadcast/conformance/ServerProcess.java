@@ -30,10 +30,13 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private final Path log;
     private final String host;
+    /** Whether it was started with {@code --tls-cert} (the certificate of {@link ConformanceTls}). */
+    private final boolean tls;
 
     private final Thread killOnExit;
 
-    private ServerProcess(Process process, String host, int port, Path log) {
+    private ServerProcess(Process process, String host, int port, Path log, boolean tls) {
+        this.tls = tls;
         this.process = process;
         this.host = host;
         this.port = port;
@@ -83,7 +86,7 @@ final class ServerProcess implements AutoCloseable {
             Path log = NodeRunner.OUTPUT_DIR.resolve(label + ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().keySet().removeIf(name -> name.startsWith("BROADCAST_"));
-            ServerProcess server = new ServerProcess(builder.start(), host, port, log);
+            ServerProcess server = new ServerProcess(builder.start(), host, port, log, extraArgs.contains("--tls-cert"));
             try {
                 server.awaitUp();
             } catch (RuntimeException | Error e) {
@@ -98,8 +101,9 @@ final class ServerProcess implements AutoCloseable {
 
     private void awaitUp() {
         // HTTP/1.1 like curl or a load balancer's probe; see ConformanceSuite#httpApiAnswersH2cUpgradeOffers
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(1));
+        HttpClient http = (tls ? builder.sslContext(ConformanceTls.sslContext()) : builder).build();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         String last = "no answer yet";
         while (System.nanoTime() < deadline) {
@@ -127,7 +131,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     URI upUri() {
-        return URI.create("http://" + host + ":" + port + "/up");
+        return URI.create((tls ? "https://" : "http://") + host + ":" + port + "/up");
     }
 
     int port() {

@@ -38,6 +38,22 @@ final class SignedApi {
         this.base = "http://" + host + ":" + port;
     }
 
+    /** Over HTTPS to a target serving the certificate of {@link ConformanceTls}. */
+    static SignedApi overTls(String host, int port) {
+        return overTls(host, port, HttpClient.Version.HTTP_1_1);
+    }
+
+    /** {@link #overTls(String, int)} with a client of {@code version} (HTTP/2 is offered by ALPN). */
+    static SignedApi overTls(String host, int port, HttpClient.Version version) {
+        return new SignedApi(HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(2))
+                .sslContext(ConformanceTls.sslContext()).build(), "https://" + host + ":" + port);
+    }
+
+    private SignedApi(HttpClient http, String base) {
+        this.http = http;
+        this.base = base;
+    }
+
     /** {@code GET /apps/{id}{resource}} signed like the SDKs do; fails unless it answers 200. */
     JsonNode get(String resource) {
         return getPath("/apps/" + Target.APP_ID + resource);

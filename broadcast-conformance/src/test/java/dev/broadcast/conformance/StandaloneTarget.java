@@ -18,6 +18,19 @@ final class StandaloneTarget implements Target {
                 "--webhook-url", "http://127.0.0.1:" + webhookPort + "/hooks"));
     }
 
+    /**
+     * The jar on the Netty transport serving only {@code wss://} and {@code https://}, with the
+     * certificate of {@link ConformanceTls}.
+     */
+    static StandaloneTarget overTls(int webhookPort) {
+        return new StandaloneTarget("server-tls", List.of(
+                "--tls-cert", ConformanceTls.server().cert().toString(),
+                "--tls-key", ConformanceTls.server().key().toString(),
+                "--client-events", "true",
+                "--http-session-timeout", String.valueOf(HTTP_SESSION_TIMEOUT_SECONDS),
+                "--webhook-url", "http://127.0.0.1:" + webhookPort + "/hooks"));
+    }
+
     /** The jar started with {@code args} besides the host, port and app, its log named after {@code name}. */
     StandaloneTarget(String name, List<String> args) {
         this(name, args, Ports.free());
@@ -27,7 +40,7 @@ final class StandaloneTarget implements Target {
     StandaloneTarget(String name, List<String> args, int port) {
         this.name = name;
         this.server = ServerProcess.start(name, args, port);
-        this.api = new SignedApi(host(), server.port());
+        this.api = args.contains("--tls-cert") ? SignedApi.overTls(host(), server.port()) : new SignedApi(host(), server.port());
     }
 
     /** The child process, for tests that end it the hard way. */
@@ -38,6 +51,11 @@ final class StandaloneTarget implements Target {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public boolean tls() {
+        return server.upUri().getScheme().equals("https");
     }
 
     @Override

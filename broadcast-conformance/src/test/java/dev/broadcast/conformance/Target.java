@@ -25,6 +25,11 @@ interface Target extends AutoCloseable {
 
     int port();
 
+    /** Whether it speaks only {@code wss://} and {@code https://}, with the certificate of {@link ConformanceTls}. */
+    default boolean tls() {
+        return false;
+    }
+
     /** Open connections, as the target itself counts them. */
     int connections();
 
