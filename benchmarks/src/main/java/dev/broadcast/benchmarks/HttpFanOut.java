@@ -145,7 +145,7 @@ final class HttpFanOut {
     }
 
     /** A WebSocket client on the bench channel. */
-    private static final class WsClient implements WebSocket.Listener {
+    static final class WsClient implements WebSocket.Listener {
         private final Tally tally;
         private final CompletableFuture<Void> subscribed;
         private final StringBuilder partial = new StringBuilder();

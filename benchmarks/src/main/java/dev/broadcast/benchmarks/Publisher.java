@@ -74,6 +74,8 @@ interface Publisher extends AutoCloseable {
         private InputStream in;
         private int refusals;
         private String lastBody = "";
+        /** Opens the connections: plain, or TLS ({@link #overTls}). */
+        private javax.net.SocketFactory sockets = javax.net.SocketFactory.getDefault();
 
         HttpApi(String host, int port, String appId, String key, String secret) {
             this.host = host;
@@ -87,6 +89,12 @@ interface Publisher extends AutoCloseable {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        /** Speaks HTTPS to a server trusted by {@code tls}. */
+        HttpApi overTls(javax.net.ssl.SSLContext tls) {
+            sockets = tls.getSocketFactory();
+            return this;
         }
 
         @Override
@@ -169,7 +177,7 @@ interface Publisher extends AutoCloseable {
 
         private int exchange(byte[] request) throws IOException {
             if (socket == null) {
-                socket = new Socket();
+                socket = sockets.createSocket();
                 socket.setTcpNoDelay(true);
                 socket.connect(new InetSocketAddress(host, port), 10_000);
                 socket.setSoTimeout(30_000);

@@ -124,6 +124,13 @@ public final class Run {
                     warm = 5;
                     t = List.of("server");
                 }
+                case "TLS" -> {
+                    subs = 1000;
+                    r = new int[] {100};
+                    secs = 20;
+                    warm = 5;
+                    t = List.of("server");
+                }
                 case "GEN" -> {
                     subs = 10_000;
                     r = new int[] {100};
@@ -156,7 +163,8 @@ public final class Run {
                 PATH), GATE the release gate (1,000 connections, 170 channels, presence and client events,
                 every message numbered, 180 s), SOAK 5,000 connections churning 50/s for 30 min (RSS, live heap,
                 files and threads each minute), GEN load-generator cost alone, HTTP fan-out to pusher-js's
-                xhr_streaming transport beside WebSockets (1,000 of each, 10 msgs/s; steps ws, http, both).
+                xhr_streaming transport beside WebSockets (1,000 of each, 10 msgs/s; steps ws, http, both), TLS
+                S1 over ws:// and then wss:// (--tls-cert) in one run (1,000 clients, 100 msgs/s).
                 Common:
                   --subscribers N      connections (S1 1000, S2 10000, S3 1000, S4 10000, S5 10000, S6 1000, GEN 10000)
                   --targets LIST       of server (jar, default transport), jakarta (jar --transport tyrus),
@@ -273,6 +281,7 @@ public final class Run {
                 case "SOAK" -> Soak.table(o, Soak.run(o));
                 case "GEN" -> GeneratorCheck.table(o, GeneratorCheck.run(o));
                 case "HTTP" -> HttpFanOut.table(o, HttpFanOut.run(o));
+                case "TLS" -> TlsFanOut.table(o, TlsFanOut.run(o));
                 default -> throw new IllegalArgumentException(o.scenario);
             };
         } catch (IllegalStateException e) {

@@ -175,7 +175,7 @@ public final class BroadcastServer implements AutoCloseable {
                 + "   HTTP API: " + (tls ? "https" : "http") + "://…/apps/{id}/...   health: /up");
         if (tls) {
             System.out.println("  TLS: " + server.tls.subject() + " from " + options.tlsCert()
-                    + " (read again when it changes)");
+                    + " (read again when it changes), by " + ServerTls.providerName());
         }
         stopped.await();
     }

@@ -46,6 +46,13 @@ final class ServerTls implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
 
+    /**
+     * The TLS implementation: BoringSSL through netty-tcnative where it loads (the runnable jar
+     * packs it for Linux x86_64), else the JDK's; {@code -Dbroadcast.tls.provider=jdk} (or
+     * {@code openssl}) chooses, e.g. to measure one against the other.
+     */
+    static final SslProvider PROVIDER = provider(System.getProperty("broadcast.tls.provider", ""));
+
     /** How often the files are looked at for a change. */
     static final Duration CHECK_PERIOD = Duration.ofSeconds(2);
     static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -87,6 +94,28 @@ final class ServerTls implements AutoCloseable {
             tls.install(tls.read());
         }
         return tls;
+    }
+
+    private static SslProvider provider(String asked) {
+        return switch (asked) {
+            case "jdk" -> SslProvider.JDK;
+            case "openssl" -> SslProvider.OPENSSL;
+            default -> openSslLoads() ? SslProvider.OPENSSL : SslProvider.JDK;
+        };
+    }
+
+    private static boolean openSslLoads() {
+        try {
+            return io.netty.handler.ssl.OpenSsl.isAvailable();
+        } catch (LinkageError noTcnative) { // an application's class path without netty-tcnative-classes
+            return false;
+        }
+    }
+
+    /** Which TLS implementation serves, for the log: {@code BoringSSL …} or {@code JDK}. */
+    static String providerName() {
+        return PROVIDER == SslProvider.JDK ? "JDK " + System.getProperty("java.version")
+                : io.netty.handler.ssl.OpenSsl.versionString();
     }
 
     /** What new connections shake hands with. */
@@ -143,7 +172,7 @@ final class ServerTls implements AutoCloseable {
     private void install(Loaded loaded) {
         try {
             context = SslContextBuilder.forServer(loaded.key, loaded.chain)
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(PROVIDER)
                     .protocols(PROTOCOLS)
                     .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .build();
