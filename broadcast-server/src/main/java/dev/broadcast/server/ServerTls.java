@@ -68,15 +68,17 @@ final class ServerTls implements AutoCloseable {
 
     private final Path certFile;
     private final Path keyFile;
+    private final SslProvider provider;
     private volatile SslContext context;
     private volatile String subject;
     /** What the files looked like when last loaded or tried; guarded by this. */
     private String stamp;
     private ScheduledExecutorService checks;
 
-    private ServerTls(Path certFile, Path keyFile) {
+    private ServerTls(Path certFile, Path keyFile, SslProvider provider) {
         this.certFile = certFile;
         this.keyFile = keyFile;
+        this.provider = provider;
     }
 
     /**
@@ -88,7 +90,12 @@ final class ServerTls implements AutoCloseable {
      *                                  certificate's
      */
     static ServerTls load(Path certFile, Path keyFile) {
-        ServerTls tls = new ServerTls(certFile, keyFile);
+        return load(certFile, keyFile, PROVIDER);
+    }
+
+    /** {@link #load(Path, Path)} with the TLS implementation {@code provider}. */
+    static ServerTls load(Path certFile, Path keyFile, SslProvider provider) {
+        ServerTls tls = new ServerTls(certFile, keyFile, provider);
         synchronized (tls) {
             tls.stamp = tls.stampNow();
             tls.install(tls.read());
@@ -172,7 +179,7 @@ final class ServerTls implements AutoCloseable {
     private void install(Loaded loaded) {
         try {
             context = SslContextBuilder.forServer(loaded.key, loaded.chain)
-                    .sslProvider(PROVIDER)
+                    .sslProvider(provider)
                     .protocols(PROTOCOLS)
                     .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .build();

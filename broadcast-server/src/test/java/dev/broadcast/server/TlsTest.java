@@ -25,6 +25,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import io.netty.handler.ssl.SslProvider;
 
 /**
  * {@code --tls-cert} and {@code --tls-key}: the server speaks only TLS on its port, with the
@@ -101,23 +104,32 @@ class TlsTest {
         assertEquals("CN=third.test", awaitSubject("CN=third.test"), "the next good change is taken");
     }
 
-    @Test
-    void onlyTls12And13WithForwardSecretAeadSuitesAreSpoken() throws Exception {
-        start();
-        try (SSLSocket cbc = socket()) {
-            cbc.setEnabledProtocols(new String[] {"TLSv1.2"});
-            cbc.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"});
-            assertThrows(SSLHandshakeException.class, cbc::startHandshake, "a CBC suite");
-        }
-        try (SSLSocket tls12 = socket()) {
-            tls12.setEnabledProtocols(new String[] {"TLSv1.2"});
-            tls12.startHandshake();
-            String suite = tls12.getSession().getCipherSuite();
-            assertTrue(ServerTls.CIPHERS.contains(suite) && suite.startsWith("TLS_ECDHE_"), suite);
-        }
-        try (SSLSocket tls13 = socket()) {
-            tls13.startHandshake();
-            assertEquals("TLSv1.3", tls13.getSession().getProtocol());
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void onlyTls12And13WithForwardSecretAeadSuitesAreSpokenByEitherImplementation(SslProvider provider) throws Exception {
+        dev.broadcast.core.BroadcastHub hub = EdgesTest.hub();
+        NettyServer netty = new NettyServer(hub, 1);
+        netty.tls(ServerTls.load(first.cert(), first.key(), provider));
+        netty.start("127.0.0.1", 0);
+        try {
+            try (SSLSocket cbc = socket(netty.port())) {
+                cbc.setEnabledProtocols(new String[] {"TLSv1.2"});
+                cbc.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"});
+                assertThrows(SSLHandshakeException.class, cbc::startHandshake, "a CBC suite");
+            }
+            try (SSLSocket tls12 = socket(netty.port())) {
+                tls12.setEnabledProtocols(new String[] {"TLSv1.2"});
+                tls12.startHandshake();
+                String suite = tls12.getSession().getCipherSuite();
+                assertTrue(ServerTls.CIPHERS.contains(suite) && suite.startsWith("TLS_ECDHE_"), suite);
+            }
+            try (SSLSocket tls13 = socket(netty.port())) {
+                tls13.startHandshake();
+                assertEquals("TLSv1.3", tls13.getSession().getProtocol());
+            }
+        } finally {
+            netty.stop(false);
+            hub.close();
         }
     }
 
@@ -171,7 +183,11 @@ class TlsTest {
     }
 
     private SSLSocket socket() throws IOException {
-        SSLSocket socket = (SSLSocket) ca.sslContext().getSocketFactory().createSocket("127.0.0.1", server.port());
+        return socket(server.port());
+    }
+
+    private SSLSocket socket(int port) throws IOException {
+        SSLSocket socket = (SSLSocket) ca.sslContext().getSocketFactory().createSocket("127.0.0.1", port);
         socket.setSoTimeout(5_000);
         return socket;
     }
