@@ -26,9 +26,12 @@ public final class BroadcastServer implements AutoCloseable {
     private final ServerTransport container;
     /** The certificate served, or null without TLS. */
     private final ServerTls tls;
+    /** {@code GET /metrics} on its own port, or null. */
+    private final MetricsEndpoint metrics;
 
-    private BroadcastServer(BroadcastHub hub, ServerTransport container, ServerTls tls) {
+    private BroadcastServer(BroadcastHub hub, ServerTransport container, ServerTls tls, MetricsEndpoint metrics) {
         this.tls = tls;
+        this.metrics = metrics;
         this.hub = hub;
         this.container = container;
     }
@@ -94,7 +97,16 @@ public final class BroadcastServer implements AutoCloseable {
             if (tls != null) {
                 tls.watch();
             }
-            return new BroadcastServer(hub, container, tls);
+            MetricsEndpoint metrics = null;
+            if (options.metricsPort().isPresent()) {
+                try {
+                    metrics = MetricsEndpoint.start(hub, options.host(), options.metricsPort().getAsInt());
+                } catch (IOException e) {
+                    container.stop(false);
+                    throw new IOException("--metrics-port " + options.metricsPort().getAsInt() + ": " + e.getMessage(), e);
+                }
+            }
+            return new BroadcastServer(hub, container, tls, metrics);
         } catch (IOException | RuntimeException e) {
             hub.close();
             throw e;
@@ -104,6 +116,11 @@ public final class BroadcastServer implements AutoCloseable {
     /** The port actually bound (useful with port 0). */
     public int port() {
         return container.port();
+    }
+
+    /** The port {@code GET /metrics} is served on, if {@code --metrics-port} was given. */
+    public java.util.OptionalInt metricsPort() {
+        return metrics == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metrics.port());
     }
 
     /** The hub, for embedding code and tests. */
@@ -122,6 +139,9 @@ public final class BroadcastServer implements AutoCloseable {
         boolean hadClients = hub.stats().connections() > 0;
         hub.close();
         container.stop(hadClients);
+        if (metrics != null) {
+            metrics.close();
+        }
         if (tls != null) {
             tls.close();
         }
@@ -173,6 +193,9 @@ public final class BroadcastServer implements AutoCloseable {
         boolean tls = options.tlsCert() != null;
         System.out.println("  WebSocket: " + (tls ? "wss://" : "ws://") + options.host() + ":" + server.port() + "/app/{key}"
                 + "   HTTP API: " + (tls ? "https" : "http") + "://…/apps/{id}/...   health: /up");
+        if (server.metrics != null) {
+            System.out.println("  metrics: http://" + options.host() + ":" + server.metrics.port() + "/metrics (Prometheus)");
+        }
         if (tls) {
             System.out.println("  TLS: " + server.tls.subject() + " from " + options.tlsCert()
                     + " (read again when it changes), by " + ServerTls.providerName());

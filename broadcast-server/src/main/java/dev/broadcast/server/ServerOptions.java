@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.Map;
 
 /**
@@ -41,11 +42,13 @@ import java.util.Map;
  * @param tlsCert   the PEM certificate chain to serve {@code wss://} and {@code https://} with, or
  *                  null for plain {@code ws://} and {@code http://}
  * @param tlsKey    its PKCS#8 PEM private key, or null
+ * @param metricsPort the port {@code GET /metrics} is served on (Prometheus), 0 for a free one, or
+ *                  empty for none
  */
 public record ServerOptions(String host, int port, List<App> apps, boolean help, TransportKind transport, int ioThreads,
                             String redisUrl, String redisPrefix, boolean reusePort, int maxConnections,
                             int maxConnectionsPerIp, String httpHostname, int httpSessionTimeoutSeconds,
-                            Path tlsCert, Path tlsKey) {
+                            Path tlsCert, Path tlsKey, OptionalInt metricsPort) {
 
     /** The session timeout of the HTTP transports unless {@code --http-session-timeout} says otherwise. */
     public static final int DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS = 60;
@@ -61,7 +64,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
     /** Options on the default transport with one event loop. */
     public ServerOptions(String host, int port, List<App> apps, boolean help) {
         this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads(), null, DEFAULT_REDIS_PREFIX, false, 0, 0, null,
-                DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS, null, null);
+                DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS, null, null, OptionalInt.empty());
     }
 
     /**
@@ -76,7 +79,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
     /** These options on a cluster of servers joined by the Redis at {@code url}, with {@code prefix}. */
     public ServerOptions withRedis(String url, String prefix) {
         return new ServerOptions(host, port, apps, help, transport, ioThreads, url, prefix, reusePort, maxConnections,
-                maxConnectionsPerIp, httpHostname, httpSessionTimeoutSeconds, tlsCert, tlsKey);
+                maxConnectionsPerIp, httpHostname, httpSessionTimeoutSeconds, tlsCert, tlsKey, metricsPort);
     }
 
     /**
@@ -119,6 +122,8 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         FLAGS.put("tls-cert", "PEM certificate chain (e.g. Let's Encrypt's fullchain.pem): serve wss:// and https:// on the"
                 + " port instead of ws:// and http://; read again when the file changes (netty transport) (default none)");
         FLAGS.put("tls-key", "PKCS#8 PEM private key of --tls-cert (e.g. privkey.pem) (default none)");
+        FLAGS.put("metrics-port", "port for GET /metrics in Prometheus's format (the server's and the JVM's meters), on"
+                + " --host; never served on --port (default none)");
     }
 
     /** The text {@code --help} prints. */
@@ -241,8 +246,13 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
                 throw new IllegalArgumentException("--tls-cert/--tls-key: " + e.getMessage(), e);
             }
         }
+        OptionalInt metricsPort = values.containsKey("metrics-port")
+                ? OptionalInt.of(integer("metrics-port", values.get("metrics-port"), 0, 65535)) : OptionalInt.empty();
+        if (metricsPort.isPresent() && metricsPort.getAsInt() != 0 && metricsPort.getAsInt() == port) {
+            throw new IllegalArgumentException("--metrics-port " + port + " is --port: the meters get a port of their own");
+        }
         return new ServerOptions(host, port, apps, false, transport, ioThreads, redisUrl, redisPrefix, reusePort,
-                maxConnections, maxConnectionsPerIp, httpHostname, httpSessionTimeout, tlsCert, tlsKey);
+                maxConnections, maxConnectionsPerIp, httpHostname, httpSessionTimeout, tlsCert, tlsKey, metricsPort);
     }
 
     /** Whether {@code host} names only this machine (127.0.0.0/8, ::1, localhost). */
