@@ -76,11 +76,27 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..", "reactor.."));
     }
 
+    /**
+     * Micrometer only in its adapter, and in the one class of the standalone server that serves
+     * {@code /metrics} (Micrometer is optional there: no other class of the server may load it).
+     */
     @Test
     void micrometerIsUsedOnlyByItsAdapter() {
         check(noClasses().that().resideOutsideOfPackage("dev.broadcast.micrometer..")
                 .and().resideInAPackage("dev.broadcast..")
+                .and().doNotHaveFullyQualifiedName("dev.broadcast.server.MetricsEndpoint")
                 .should().dependOnClassesThat().resideInAPackage("io.micrometer.."));
+    }
+
+    /**
+     * Logback only where the runnable jar configures it: the library logs through SLF4J alone, so
+     * an application's own binding and configuration rule.
+     */
+    @Test
+    void logbackIsConfiguredOnlyByTheRunnableJar() {
+        check(noClasses().that().resideInAPackage("dev.broadcast..")
+                .and().doNotHaveFullyQualifiedName("dev.broadcast.server.ServerLogging")
+                .should().dependOnClassesThat().resideInAPackage("ch.qos.logback.."));
     }
 
     private static void check(ArchRule rule) {

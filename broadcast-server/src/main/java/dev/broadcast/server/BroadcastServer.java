@@ -7,6 +7,8 @@ import dev.broadcast.jakarta.PusherEndpoint;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The standalone server: a {@link BroadcastHub} with the Pusher WebSocket endpoint, the Pusher
@@ -147,8 +149,16 @@ public final class BroadcastServer implements AutoCloseable {
         }
     }
 
-    /** Runs the server until SIGTERM or SIGINT. Exit status 2 for bad options. */
+    /**
+     * Runs the server until SIGTERM or SIGINT; exit status 2 for bad options. {@code check …}
+     * instead checks a running server ({@link ServerCheck}).
+     */
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("check")) {
+            System.exit(ServerCheck.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(),
+                    java.time.InstantSource.system(), System.out));
+            return;
+        }
         ServerOptions options;
         try {
             options = ServerOptions.parse(args, System.getenv());
@@ -162,6 +172,7 @@ public final class BroadcastServer implements AutoCloseable {
             System.out.print(ServerOptions.usage());
             return;
         }
+        ServerLogging.configure(options.logLevel(), options.logFormat());
         BroadcastServer server;
         try {
             server = start(options);
@@ -179,26 +190,26 @@ public final class BroadcastServer implements AutoCloseable {
             server.close();
             stopped.countDown();
         }, "broadcast-shutdown"));
-        System.out.println("broadcast-server listening on " + options.host() + ":" + server.port()
-                + " (transport " + options.transport().name().toLowerCase(java.util.Locale.ROOT) + ")");
+        Logger log = LoggerFactory.getLogger(BroadcastServer.class);
+        log.info("broadcast-server listening on {}:{} (transport {})", options.host(), server.port(),
+                options.transport().name().toLowerCase(java.util.Locale.ROOT));
         for (App app : options.apps()) {
-            System.out.println("  app id=" + app.id() + " key=" + app.key()
-                    + (app.secret().equals(ServerOptions.DEFAULT_SECRET) ? " secret=the default (local use only)" : "")
-                    + " client-events=" + app.clientEvents()
-                    + " activity-timeout=" + app.activityTimeout().toSeconds() + "s");
+            log.info("  app id={} key={}{} client-events={} activity-timeout={}s", app.id(), app.key(),
+                    app.secret().equals(ServerOptions.DEFAULT_SECRET) ? " secret=the default (local use only)" : "",
+                    app.clientEvents(), app.activityTimeout().toSeconds());
         }
         if (options.redisUrl() != null) {
-            System.out.println("  cluster: " + server.hub().cluster().orElseThrow());
+            log.info("  cluster: {}", server.hub().cluster().orElseThrow());
         }
         boolean tls = options.tlsCert() != null;
-        System.out.println("  WebSocket: " + (tls ? "wss://" : "ws://") + options.host() + ":" + server.port() + "/app/{key}"
-                + "   HTTP API: " + (tls ? "https" : "http") + "://…/apps/{id}/...   health: /up");
+        log.info("  WebSocket: {}{}:{}/app/{key}   HTTP API: {}://…/apps/{id}/...   health: /up", tls ? "wss://" : "ws://",
+                options.host(), server.port(), tls ? "https" : "http");
         if (server.metrics != null) {
-            System.out.println("  metrics: http://" + options.host() + ":" + server.metrics.port() + "/metrics (Prometheus)");
+            log.info("  metrics: http://{}:{}/metrics (Prometheus)", options.host(), server.metrics.port());
         }
         if (tls) {
-            System.out.println("  TLS: " + server.tls.subject() + " from " + options.tlsCert()
-                    + " (read again when it changes), by " + ServerTls.providerName());
+            log.info("  TLS: {} from {} (read again when it changes), by {}", server.tls.subject(), options.tlsCert(),
+                    ServerTls.providerName());
         }
         stopped.await();
     }

@@ -44,11 +44,18 @@ import java.util.Map;
  * @param tlsKey    its PKCS#8 PEM private key, or null
  * @param metricsPort the port {@code GET /metrics} is served on (Prometheus), 0 for a free one, or
  *                  empty for none
+ * @param logLevel  {@code error}, {@code warn}, {@code info}, {@code debug} or {@code trace}
+ * @param logFormat {@code text} or {@code json} (one object a line)
  */
 public record ServerOptions(String host, int port, List<App> apps, boolean help, TransportKind transport, int ioThreads,
                             String redisUrl, String redisPrefix, boolean reusePort, int maxConnections,
                             int maxConnectionsPerIp, String httpHostname, int httpSessionTimeoutSeconds,
-                            Path tlsCert, Path tlsKey, OptionalInt metricsPort) {
+                            Path tlsCert, Path tlsKey, OptionalInt metricsPort, String logLevel, String logFormat) {
+
+    /** What {@code --log-level} accepts. */
+    public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
+    /** What {@code --log-format} accepts. */
+    public static final List<String> LOG_FORMATS = List.of("text", "json");
 
     /** The session timeout of the HTTP transports unless {@code --http-session-timeout} says otherwise. */
     public static final int DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS = 60;
@@ -64,7 +71,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
     /** Options on the default transport with one event loop. */
     public ServerOptions(String host, int port, List<App> apps, boolean help) {
         this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads(), null, DEFAULT_REDIS_PREFIX, false, 0, 0, null,
-                DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS, null, null, OptionalInt.empty());
+                DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS, null, null, OptionalInt.empty(), "info", "text");
     }
 
     /**
@@ -79,7 +86,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
     /** These options on a cluster of servers joined by the Redis at {@code url}, with {@code prefix}. */
     public ServerOptions withRedis(String url, String prefix) {
         return new ServerOptions(host, port, apps, help, transport, ioThreads, url, prefix, reusePort, maxConnections,
-                maxConnectionsPerIp, httpHostname, httpSessionTimeoutSeconds, tlsCert, tlsKey, metricsPort);
+                maxConnectionsPerIp, httpHostname, httpSessionTimeoutSeconds, tlsCert, tlsKey, metricsPort, logLevel, logFormat);
     }
 
     /**
@@ -124,6 +131,9 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         FLAGS.put("tls-key", "PKCS#8 PEM private key of --tls-cert (e.g. privkey.pem) (default none)");
         FLAGS.put("metrics-port", "port for GET /metrics in Prometheus's format (the server's and the JVM's meters), on"
                 + " --host; never served on --port (default none)");
+        FLAGS.put("log-level", "error|warn|info|debug|trace: info logs refusals, subscription errors, webhook failures;"
+                + " debug adds every connection opened and closed (default info)");
+        FLAGS.put("log-format", "text|json: json writes one JSON object a line, for log shippers (default text)");
     }
 
     /** The text {@code --help} prints. */
@@ -135,6 +145,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         out.append(String.format("  --%-22s %s%n", "insecure", "listen beyond loopback even with the default secret"));
         out.append(String.format("  --%-22s %s%n", "help", "print this and exit"));
         out.append("\nHealth: GET /up answers 200 {\"health\":\"OK\"}. SIGTERM closes clients with 4200 and exits.\n");
+        out.append("Check a running server: java -jar broadcast-server.jar check --help\n");
         return out.toString();
     }
 
@@ -251,8 +262,11 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         if (metricsPort.isPresent() && metricsPort.getAsInt() != 0 && metricsPort.getAsInt() == port) {
             throw new IllegalArgumentException("--metrics-port " + port + " is --port: the meters get a port of their own");
         }
+        String logLevel = oneOf("log-level", values.getOrDefault("log-level", "info"), LOG_LEVELS);
+        String logFormat = oneOf("log-format", values.getOrDefault("log-format", "text"), LOG_FORMATS);
         return new ServerOptions(host, port, apps, false, transport, ioThreads, redisUrl, redisPrefix, reusePort,
-                maxConnections, maxConnectionsPerIp, httpHostname, httpSessionTimeout, tlsCert, tlsKey, metricsPort);
+                maxConnections, maxConnectionsPerIp, httpHostname, httpSessionTimeout, tlsCert, tlsKey, metricsPort,
+                logLevel, logFormat);
     }
 
     /** Whether {@code host} names only this machine (127.0.0.0/8, ::1, localhost). */
@@ -340,6 +354,14 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
             apps.add(builder.build());
         }
         return apps;
+    }
+
+    private static String oneOf(String name, String value, List<String> allowed) {
+        String lower = value.strip().toLowerCase(Locale.ROOT);
+        if (!allowed.contains(lower)) {
+            throw new IllegalArgumentException(name + " must be one of " + String.join(", ", allowed) + ": " + value);
+        }
+        return lower;
     }
 
     private static int integer(String name, String value, int min, int max) {

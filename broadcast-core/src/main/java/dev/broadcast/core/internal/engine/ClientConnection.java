@@ -90,6 +90,7 @@ public final class ClientConnection implements Connection {
     @Override
     public void closed() {
         if (open.compareAndSet(true, false)) {
+            LOG.debug("Connection {} of app {} closed by the client", socketId, runtime.app.id());
             outbound.close();
             release();
         }
@@ -98,6 +99,13 @@ public final class ClientConnection implements Connection {
     void start() {
         runtime.register(this);
         send(Frames.connectionEstablished(socketId, runtime.app.activityTimeout().toSeconds()));
+    }
+
+    /** Refuses a subscription with {@code pusher:subscription_error}, and logs why. */
+    private void refuseSubscription(String channel, String type, String message, int status) {
+        LOG.info("Refused the subscription of {} to {} in app {}: {} ({} {})", socketId, Engine.printable(channel, 200),
+                runtime.app.id(), Engine.printable(message, 400), type, status);
+        send(Frames.subscriptionError(channel, type, message, status));
     }
 
     /** Queues a frame; a connection whose queue passes its bound is closed as a slow consumer. */
@@ -179,6 +187,11 @@ public final class ClientConnection implements Connection {
     private void closeWith(int code, String reason, boolean announce) {
         if (!open.compareAndSet(true, false)) {
             return;
+        }
+        if (code == CloseCodes.SLOW_CONSUMER) { // a client losing events: worth seeing at the default level
+            LOG.info("Connection {} of app {} closed by the server: {} {}", socketId, runtime.app.id(), code, reason);
+        } else {
+            LOG.debug("Connection {} of app {} closed by the server: {} {}", socketId, runtime.app.id(), code, reason);
         }
         runtime.counters.closed(code);
         release();
@@ -299,8 +312,8 @@ public final class ClientConnection implements Connection {
         String problem = Channel.nameProblem(channel);
         if (problem != null) {
             boolean tooLong = channel.length() > Channel.MAX_NAME_LENGTH;
-            send(Frames.subscriptionError(channel, tooLong ? "LimitReached" : "InvalidChannel", problem,
-                    tooLong ? 4009 : 400));
+            refuseSubscription(channel, tooLong ? "LimitReached" : "InvalidChannel", problem,
+                    tooLong ? 4009 : 400);
             return;
         }
         if (subscriptions.containsKey(channel)) {
@@ -310,8 +323,8 @@ public final class ClientConnection implements Connection {
             return;
         }
         if (subscriptions.size() >= limits.maxSubscriptionsPerConnection()) {
-            send(Frames.subscriptionError(channel, "LimitReached", "A connection may be subscribed to at most "
-                    + limits.maxSubscriptionsPerConnection() + " channels; unsubscribe from one first", 4100));
+            refuseSubscription(channel, "LimitReached", "A connection may be subscribed to at most "
+                    + limits.maxSubscriptionsPerConnection() + " channels; unsubscribe from one first", 4100);
             return;
         }
         ChannelType type = ChannelType.of(channel);
@@ -320,9 +333,9 @@ public final class ClientConnection implements Connection {
             String channelData = type == ChannelType.PRESENCE ? Json.text(data, "channel_data") : null;
             String signed = socketId + ":" + channel + (channelData == null ? "" : ":" + channelData);
             if (!authorized(Json.text(data, "auth"), signed)) {
-                send(Frames.subscriptionError(channel, "AuthError",
+                refuseSubscription(channel, "AuthError",
                         "Invalid signature: expected HMAC-SHA256 of \"" + signed + "\" signed with the key "
-                                + runtime.app.key() + "'s secret", 401));
+                                + runtime.app.key() + "'s secret", 401);
                 return;
             }
             if (type == ChannelType.PRESENCE) {
@@ -390,8 +403,8 @@ public final class ClientConnection implements Connection {
         ClusterBus.Join clusterJoin = ready == null ? null : ready.join();
         if (clusterJoin != null && clusterJoin.outcome() == ClusterBus.Outcome.FULL) {
             runtime.releaseHold(channel, member.userId(), false);
-            send(Frames.subscriptionError(channel, "LimitReached",
-                    "Presence channel is full (" + limits.maxPresenceMembers() + " members)", 4100));
+            refuseSubscription(channel, "LimitReached",
+                    "Presence channel is full (" + limits.maxPresenceMembers() + " members)", 4100);
             return;
         }
         if (ready != null && !open.get()) {
@@ -406,7 +419,7 @@ public final class ClientConnection implements Connection {
             if (ready != null && member != null) {
                 runtime.releaseHold(channel, member.userId(), true);
             }
-            send(Frames.subscriptionError(channel, "LimitReached", joined.refusal(), 4100));
+            refuseSubscription(channel, "LimitReached", joined.refusal(), 4100);
             return;
         }
         subscriptions.put(channel, member == null ? "" : member.userId());
@@ -450,8 +463,8 @@ public final class ClientConnection implements Connection {
         JsonNode parsed;
         if (channelData == null) {
             if (userId == null) {
-                send(Frames.subscriptionError(channel, "AuthError",
-                        "Presence subscription needs channel_data or a signed-in connection", 401));
+                refuseSubscription(channel, "AuthError",
+                        "Presence subscription needs channel_data or a signed-in connection", 401);
                 return null;
             }
             return checkedMember(channel, userId, userInfo);
@@ -459,13 +472,13 @@ public final class ClientConnection implements Connection {
         try {
             parsed = Json.parse(channelData);
         } catch (IOException e) {
-            send(Frames.subscriptionError(channel, "AuthError", "channel_data is not a JSON object", 400));
+            refuseSubscription(channel, "AuthError", "channel_data is not a JSON object", 400);
             return null;
         }
         JsonNode id = parsed.get("user_id");
         if (!parsed.isObject() || id == null || !(id.isTextual() || id.isIntegralNumber()) || id.asText().isEmpty()) {
-            send(Frames.subscriptionError(channel, "AuthError",
-                    "channel_data must be an object with a string or integer user_id", 400));
+            refuseSubscription(channel, "AuthError",
+                    "channel_data must be an object with a string or integer user_id", 400);
             return null;
         }
         JsonNode info = parsed.get("user_info");
@@ -474,13 +487,13 @@ public final class ClientConnection implements Connection {
 
     private Member checkedMember(String channel, String id, String infoJson) {
         if (id.length() > limits.maxUserIdLength()) {
-            send(Frames.subscriptionError(channel, "LimitReached",
-                    "user_id is longer than " + limits.maxUserIdLength() + " characters", 4301));
+            refuseSubscription(channel, "LimitReached",
+                    "user_id is longer than " + limits.maxUserIdLength() + " characters", 4301);
             return null;
         }
         if (infoJson != null && Json.utf8Length(infoJson) > limits.maxUserInfoBytes()) {
-            send(Frames.subscriptionError(channel, "LimitReached",
-                    "user_info is larger than " + limits.maxUserInfoBytes() + " bytes", 4301));
+            refuseSubscription(channel, "LimitReached",
+                    "user_info is larger than " + limits.maxUserInfoBytes() + " bytes", 4301);
             return null;
         }
         return new Member(id, infoJson);
@@ -489,9 +502,9 @@ public final class ClientConnection implements Connection {
     private void subscribeUserChannel(String channel) {
         String user = userId;
         if (user == null || !channel.equals(ChannelNames.USER_CHANNEL_PREFIX + user)) {
-            send(Frames.subscriptionError(channel, "AuthError",
+            refuseSubscription(channel, "AuthError",
                     "Channels starting with # are reserved; only the signed-in user may subscribe to its "
-                            + ChannelNames.USER_CHANNEL_PREFIX + "{id}", 403));
+                            + ChannelNames.USER_CHANNEL_PREFIX + "{id}", 403);
             return;
         }
         if (runtime.bus == null) {

@@ -20,12 +20,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine of one hub: its apps, the handshake of every connection, the heartbeat sweep and
  * shutdown. {@link dev.broadcast.core.BroadcastHub} is its public face.
  */
 public final class Engine implements ClusterNode {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     /** How often the heartbeat sweep runs. */
     static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
@@ -134,10 +138,10 @@ public final class Engine implements ClusterNode {
     public Connection connect(ConnectRequest request, Transport transport) {
         AppRuntime runtime = byKey.get(request.appKey());
         if (runtime == null) {
-            return reject(transport, CloseCodes.APP_NOT_FOUND, "Application does not exist");
+            return reject(transport, request, CloseCodes.APP_NOT_FOUND, "Application does not exist");
         }
         if (closed) {
-            return reject(transport, CloseCodes.GOING_AWAY, "Server is shutting down; reconnect shortly");
+            return reject(transport, request, CloseCodes.GOING_AWAY, "Server is shutting down; reconnect shortly");
         }
         String protocol = request.protocol();
         if (protocol != null) {
@@ -145,22 +149,41 @@ public final class Engine implements ClusterNode {
             try {
                 version = Integer.parseInt(protocol);
             } catch (NumberFormatException e) {
-                return reject(transport, CloseCodes.INVALID_VERSION, "Invalid version string format");
+                return reject(transport, request, CloseCodes.INVALID_VERSION, "Invalid version string format");
             }
             if (version < 5 || version > 7) {
-                return reject(transport, CloseCodes.UNSUPPORTED_VERSION,
+                return reject(transport, request, CloseCodes.UNSUPPORTED_VERSION,
                         "Unsupported protocol version " + version + "; supported: 5 to 7");
             }
         }
         if (!originAllowed(runtime.app.allowedOrigins(), request.origin())) {
-            return reject(transport, CloseCodes.UNAUTHORIZED, "Origin not allowed");
+            return reject(transport, request, CloseCodes.UNAUTHORIZED, "Origin not allowed");
         }
         ClientConnection connection;
         do {
             connection = new ClientConnection(runtime, newSocketId(), transport);
         } while (runtime.connections.containsKey(connection.socketId()));
         connection.start();
+        LOG.debug("Connection {} opened to app {} (origin {})", connection.socketId(), runtime.app.id(),
+                printable(request.origin()));
         return connection;
+    }
+
+    /**
+     * {@code text} fit for a log line: control characters replaced (a key from a URL path may hold
+     * a decoded line break), at most 100 characters.
+     */
+    static String printable(String text) {
+        return printable(text, 100);
+    }
+
+    /** {@link #printable(String)} with at most {@code max} characters. */
+    static String printable(String text, int max) {
+        if (text == null) {
+            return "none";
+        }
+        String cut = text.length() > max ? text.substring(0, max) + "…" : text;
+        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 
     private String newSocketId() {
@@ -168,7 +191,13 @@ public final class Engine implements ClusterNode {
     }
 
     /** Sends {@code pusher:error} and closes with the same code, after the upgrade (see protocol notes §1.3). */
-    private Connection reject(Transport transport, int code, String message) {
+    private Connection reject(Transport transport, ConnectRequest request, int code, String message) {
+        if (code == CloseCodes.GOING_AWAY) {
+            LOG.debug("Refused a connection to app key {} while shutting down", printable(request.appKey()));
+        } else {
+            LOG.info("Refused a connection to app key {} from origin {}: {} ({})", printable(request.appKey()),
+                    printable(request.origin()), message, code);
+        }
         counters.closed(code);
         Frame error = Frames.error(code, message);
         transport.send(error.text(), failure -> transport.close(code, message));

@@ -158,6 +158,7 @@ public final class Webhooks implements AutoCloseable {
 
     private void post(Post delivery) {
         int status;
+        String failure = null;
         try {
             HttpRequest request = HttpRequest.newBuilder(delivery.url())
                     .timeout(Duration.ofSeconds(10))
@@ -169,6 +170,9 @@ public final class Webhooks implements AutoCloseable {
             status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (java.io.IOException e) {
             status = -1;
+            failure = e instanceof java.net.ConnectException ? "connection refused"
+                    : e instanceof java.net.http.HttpTimeoutException ? "no answer within 10 s"
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -177,13 +181,21 @@ public final class Webhooks implements AutoCloseable {
             sent.increment();
             return;
         }
+        String why = failure != null ? failure : "status " + status;
         if (delivery.attempt() >= maxAttempts || closed) {
             failed.increment();
-            LOG.warn("webhook to {} for {} failed after {} attempts (last status {})",
-                    delivery.url().getHost(), delivery.app(), delivery.attempt(), status);
+            LOG.warn("Webhook to {} for app {} failed after {} attempts, dropped (last: {})",
+                    delivery.url().getHost(), delivery.app().id(), delivery.attempt(), why);
             return;
         }
         Duration delay = retryBase.multipliedBy(1L << Math.min(delivery.attempt() - 1, 20));
+        if (delivery.attempt() == 1) { // the first failure of a delivery, at once; the retries quietly
+            LOG.warn("Webhook to {} for app {} failed ({}); retrying {} more times, first in {} s",
+                    delivery.url().getHost(), delivery.app().id(), why, maxAttempts - 1, delay.toSeconds());
+        } else {
+            LOG.debug("Webhook to {} for app {} failed again ({}), attempt {} of {}",
+                    delivery.url().getHost(), delivery.app().id(), why, delivery.attempt(), maxAttempts);
+        }
         Post retry = new Post(delivery.app(), delivery.url(), delivery.body(), delivery.attempt() + 1);
         scheduler.schedule(() -> {
             if (!closed) {
