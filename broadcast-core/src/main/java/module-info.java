@@ -21,4 +21,5 @@ module dev.broadcast.core {
     exports dev.broadcast.core.config;
     exports dev.broadcast.core.driver;
     exports dev.broadcast.core.transport;
+    exports dev.broadcast.core.watch;
 }

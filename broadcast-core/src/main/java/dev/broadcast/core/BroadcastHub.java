@@ -5,11 +5,11 @@ import dev.broadcast.core.config.App;
 import dev.broadcast.core.config.Limits;
 import dev.broadcast.core.config.Scheduler;
 import dev.broadcast.core.internal.api.HttpApi;
-import dev.broadcast.core.internal.fallback.HttpSessions;
 import dev.broadcast.core.internal.engine.AppRuntime;
 import dev.broadcast.core.internal.engine.Counters;
 import dev.broadcast.core.internal.engine.Engine;
 import dev.broadcast.core.internal.engine.TriggerTarget;
+import dev.broadcast.core.internal.fallback.HttpSessions;
 import dev.broadcast.core.transport.ApiExchange;
 import dev.broadcast.core.transport.ApiRequest;
 import dev.broadcast.core.transport.ApiResponse;
@@ -17,6 +17,7 @@ import dev.broadcast.core.transport.ConnectRequest;
 import dev.broadcast.core.transport.Connection;
 import dev.broadcast.core.transport.FallbackExchange;
 import dev.broadcast.core.transport.Transport;
+import dev.broadcast.core.watch.Activity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The broadcast engine: one or more {@link App apps}, their connections and channels, the Pusher
@@ -212,6 +214,20 @@ public final class BroadcastHub implements AutoCloseable {
     /** The app with {@code key}, if hosted here. */
     public Optional<App> appByKey(String key) {
         return Optional.ofNullable(engine.byKey(key)).map(AppRuntime::app);
+    }
+
+    /**
+     * Calls {@code watcher} with what happens in app {@code appId} on this node from now on:
+     * connections opened, closed and refused, subscriptions and refusals, events triggered and
+     * client events (see {@link Activity}), until the returned handle is closed. The watcher runs
+     * on the thread where the thing happened: it must be quick (queue the activity, say) and
+     * must not throw. Without watchers this costs nothing on the delivery path. The standalone
+     * server's debug console is a watcher.
+     *
+     * @throws IllegalArgumentException for an app id the hub does not host
+     */
+    public AutoCloseable watch(String appId, Consumer<Activity> watcher) {
+        return engine.watch(appId, Objects.requireNonNull(watcher, "watcher"));
     }
 
     /** Current counts and totals of this node (in a cluster, of this node only). */

@@ -2,9 +2,9 @@ package dev.broadcast.core.internal.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.broadcast.ChannelType;
-import dev.broadcast.core.cluster.ClusterBus;
 import dev.broadcast.core.cluster.ClusterBus.ChannelCounts;
 import dev.broadcast.core.cluster.ClusterBus.Member;
+import dev.broadcast.core.cluster.ClusterBus;
 import dev.broadcast.core.cluster.ClusterNode;
 import dev.broadcast.core.config.App;
 import dev.broadcast.core.internal.delivery.Frame;
@@ -15,6 +15,7 @@ import dev.broadcast.core.internal.wire.Json;
 import dev.broadcast.core.internal.wire.TriggerLimits;
 import dev.broadcast.core.transport.CloseCodes;
 import dev.broadcast.core.transport.Connection;
+import dev.broadcast.core.watch.Activity;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -59,6 +60,8 @@ public final class AppRuntime implements TriggerTarget {
     final ConcurrentHashMap<String, CachedEvent> cache = new ConcurrentHashMap<>();
     /** The cluster this node belongs to; null on a single node, where none of it costs anything. */
     final ClusterBus bus;
+    /** Who watches this app's activity ({@code BroadcastHub.watch}). */
+    final Watchers watchers;
     /**
      * In a cluster: this node's connections per presence channel and user, joins still waiting
      * for the bus included; a user is announced when its count leaves 0 and withdrawn when it
@@ -89,8 +92,9 @@ public final class AppRuntime implements TriggerTarget {
     record CachedEvent(String event, String data, Frame frame, long expiresAtMillis) {
     }
 
-    public AppRuntime(App app, InstantSource clock, Counters counters, Webhooks webhooks, ClusterBus bus) {
+    public AppRuntime(App app, InstantSource clock, Counters counters, Webhooks webhooks, ClusterBus bus, Watchers watchers) {
         this.app = app;
+        this.watchers = watchers;
         this.clock = clock;
         this.counters = counters;
         this.bus = bus;
@@ -128,6 +132,7 @@ public final class AppRuntime implements TriggerTarget {
         ClientConnection except = exceptSocketId == null ? null : connections.get(exceptSocketId);
         int reached = 0;
         for (String channel : channelNames) {
+            watchers.report(Activity.Kind.EVENT, null, channel, event, data);
             if (bus != null) { // every node, this one too, delivers in the order the cluster gives
                 reached += channels.subscriptionCount(channel) - (except != null && except.isSubscribed(channel) ? 1 : 0);
                 bus.publish(new ClusterBus.Event(app.id(), channel, event, data, exceptSocketId, null, false));

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.broadcast.Channel;
 import dev.broadcast.ChannelType;
-import dev.broadcast.core.cluster.ClusterBus;
 import dev.broadcast.core.cluster.ClusterBus.Member;
+import dev.broadcast.core.cluster.ClusterBus;
 import dev.broadcast.core.config.Limits;
 import dev.broadcast.core.internal.delivery.Frame;
 import dev.broadcast.core.internal.delivery.Frames;
@@ -16,6 +16,7 @@ import dev.broadcast.core.internal.wire.Signatures;
 import dev.broadcast.core.transport.CloseCodes;
 import dev.broadcast.core.transport.Connection;
 import dev.broadcast.core.transport.Transport;
+import dev.broadcast.core.watch.Activity;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -91,6 +92,7 @@ public final class ClientConnection implements Connection {
     public void closed() {
         if (open.compareAndSet(true, false)) {
             LOG.debug("Connection {} of app {} closed by the client", socketId, runtime.app.id());
+            runtime.watchers.report(Activity.Kind.DISCONNECTED, socketId, null, null, "closed by the client");
             outbound.close();
             release();
         }
@@ -105,6 +107,7 @@ public final class ClientConnection implements Connection {
     private void refuseSubscription(String channel, String type, String message, int status) {
         LOG.info("Refused the subscription of {} to {} in app {}: {} ({} {})", socketId, Engine.printable(channel, 200),
                 runtime.app.id(), Engine.printable(message, 400), type, status);
+        runtime.watchers.report(Activity.Kind.REFUSED, socketId, channel, null, "subscription: " + message);
         send(Frames.subscriptionError(channel, type, message, status));
     }
 
@@ -194,6 +197,7 @@ public final class ClientConnection implements Connection {
             LOG.debug("Connection {} of app {} closed by the server: {} {}", socketId, runtime.app.id(), code, reason);
         }
         runtime.counters.closed(code);
+        runtime.watchers.report(Activity.Kind.DISCONNECTED, socketId, null, null, "closed by the server: " + code + " " + reason);
         release();
         outbound.finish(announce ? Frames.error(code, reason) : null, () -> {
             try {
@@ -423,6 +427,8 @@ public final class ClientConnection implements Connection {
             return;
         }
         subscriptions.put(channel, member == null ? "" : member.userId());
+        runtime.watchers.report(Activity.Kind.SUBSCRIBED, socketId, channel, null,
+                member == null ? null : "member " + member.userId());
         if (ready != null) {
             if (joined.occupied()) {
                 runtime.bus.watch(runtime.app.id(), channel); // again: an unwatch may have raced the first
@@ -528,6 +534,7 @@ public final class ClientConnection implements Connection {
         }
         String member = subscriptions.remove(channel);
         if (member != null) {
+            runtime.watchers.report(Activity.Kind.UNSUBSCRIBED, socketId, channel, null, null);
             leave(channel, member);
         }
     }
@@ -628,6 +635,7 @@ public final class ClientConnection implements Connection {
         } else {
             runtime.channels.publish(channel, Frames.clientEvent(event, channel, rawData, presenceUser), this);
         }
+        runtime.watchers.report(Activity.Kind.CLIENT_EVENT, socketId, channel, event, rawData);
         ObjectNode hook = webhookEvent("client_event", channel).put("event", event)
                 .put("data", data != null && data.isTextual() ? data.asText() : rawData)
                 .put("socket_id", socketId);

@@ -11,6 +11,7 @@ import dev.broadcast.core.transport.CloseCodes;
 import dev.broadcast.core.transport.ConnectRequest;
 import dev.broadcast.core.transport.Connection;
 import dev.broadcast.core.transport.Transport;
+import dev.broadcast.core.watch.Activity;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -59,7 +60,7 @@ public final class Engine implements ClusterNode {
         this.bus = bus;
         this.clusterExecutor = clusterExecutor;
         for (App app : apps) {
-            AppRuntime runtime = new AppRuntime(app, elapsed, counters, webhooks, bus);
+            AppRuntime runtime = new AppRuntime(app, elapsed, counters, webhooks, bus, new Watchers(clock));
             byKey.put(app.key(), runtime);
             byId.put(app.id(), runtime);
         }
@@ -157,6 +158,8 @@ public final class Engine implements ClusterNode {
             }
         }
         if (!originAllowed(runtime.app.allowedOrigins(), request.origin())) {
+            runtime.watchers.report(Activity.Kind.REFUSED, null, null, null,
+                    "connection from origin " + request.origin() + ": Origin not allowed (4009)");
             return reject(transport, request, CloseCodes.UNAUTHORIZED, "Origin not allowed");
         }
         ClientConnection connection;
@@ -164,6 +167,8 @@ public final class Engine implements ClusterNode {
             connection = new ClientConnection(runtime, newSocketId(), transport);
         } while (runtime.connections.containsKey(connection.socketId()));
         connection.start();
+        runtime.watchers.report(Activity.Kind.CONNECTED, connection.socketId(), null, null,
+                request.origin() == null ? null : "origin " + request.origin());
         LOG.debug("Connection {} opened to app {} (origin {})", connection.socketId(), runtime.app.id(),
                 printable(request.origin()));
         return connection;
@@ -229,6 +234,19 @@ public final class Engine implements ClusterNode {
         public boolean isOpen() {
             return false;
         }
+    }
+
+    /**
+     * Adds {@code watcher} of the activity of app {@code appId} until the handle is closed.
+     *
+     * @throws IllegalArgumentException for an app id the hub does not host
+     */
+    public AutoCloseable watch(String appId, java.util.function.Consumer<Activity> watcher) {
+        AppRuntime runtime = byId.get(appId);
+        if (runtime == null) {
+            throw new IllegalArgumentException("No app with id " + appId);
+        }
+        return runtime.watchers.add(watcher);
     }
 
     /** Whether the app with {@code appKey} allows connections from {@code origin}; false for an unknown key. */
