@@ -79,6 +79,9 @@ public final class BroadcastServer implements AutoCloseable {
             ServerTransport container = switch (options.transport()) {
                 case NETTY -> {
                     NettyServer netty = new NettyServer(hub, loops, admission, budget);
+                    if (options.console()) {
+                        netty.console(new DebugConsole(hub));
+                    }
                     if (options.tlsCert() != null) {
                         try {
                             tls = ServerTls.load(options.tlsCert(), options.tlsKey());
@@ -204,6 +207,10 @@ public final class BroadcastServer implements AutoCloseable {
         boolean tls = options.tlsCert() != null;
         log.info("  WebSocket: {}{}:{}/app/{key}   HTTP API: {}://…/apps/{id}/...   health: /up", tls ? "wss://" : "ws://",
                 options.host(), server.port(), tls ? "https" : "http");
+        if (options.console()) {
+            log.info("  debug console: {}://{}:{}/console (log in with an app's key and secret)", tls ? "https" : "http",
+                    options.host(), server.port());
+        }
         if (server.metrics != null) {
             log.info("  metrics: http://{}:{}/metrics (Prometheus)", options.host(), server.metrics.port());
         }

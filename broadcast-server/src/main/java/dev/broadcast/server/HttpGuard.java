@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -77,7 +78,15 @@ final class HttpGuard extends ChannelDuplexHandler {
      */
     private boolean answering;
 
+    /** Whether {@code /console} is the debug console's rather than the HTTP API's (a 404). */
+    private final boolean console;
+
     HttpGuard(BroadcastHub hub, BodyBudget budget) {
+        this(hub, budget, false);
+    }
+
+    HttpGuard(BroadcastHub hub, BodyBudget budget, boolean console) {
+        this.console = console;
         this.hub = hub;
         this.budget = budget;
     }
@@ -125,7 +134,8 @@ final class HttpGuard extends ChannelDuplexHandler {
                 refuse(ctx, msg, Integer.parseInt(problem.substring(0, 3)), problem.substring(4));
                 return;
             }
-            if (!isUpgrade(head) && !ServerTransport.isHttpTransport(head.uri())) { // those the hub refuses itself
+            if (!isUpgrade(head) && !ServerTransport.isHttpTransport(head.uri()) // those the hub refuses itself
+                    && !(console && DebugConsole.isConsole(new QueryStringDecoder(head.uri()).path()))) {
                 ApiResponse answer;
                 try {
                     answer = hub.precheck(head.method().name(), head.uri()).orElse(null);

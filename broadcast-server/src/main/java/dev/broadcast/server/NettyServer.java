@@ -88,6 +88,8 @@ final class NettyServer implements ServerTransport {
     private Channel listener;
     /** The certificate connections shake hands with, or null for plain HTTP and WebSocket. */
     private ServerTls tls;
+    /** The debug console at {@code /console}, or null when it is off. */
+    private DebugConsole console;
 
     NettyServer(BroadcastHub hub, int ioThreads) {
         this(hub, ioThreads, eventLoops(ioThreads));
@@ -145,6 +147,11 @@ final class NettyServer implements ServerTransport {
         this.tls = tls;
     }
 
+    /** Serves the debug console at {@code /console}; before {@link #start}. */
+    void console(DebugConsole console) {
+        this.console = console;
+    }
+
     void start(String host, int port) throws IOException {
         start(host, port, false);
     }
@@ -170,9 +177,9 @@ final class NettyServer implements ServerTransport {
                         }
                         channel.pipeline().addLast(
                                 new HttpServerCodec(),
-                                new HttpGuard(hub, budget),
+                                new HttpGuard(hub, budget, console != null),
                                 new BodyLimit(hub),
-                                new Requests(hub, sockets, flushers));
+                                new Requests(hub, sockets, flushers, console));
                     }
                 });
         if (reusePort) {
@@ -293,11 +300,13 @@ final class NettyServer implements ServerTransport {
         private final BroadcastHub hub;
         private final Set<Channel> sockets;
         private final Map<EventExecutor, Flusher> flushers;
+        private final DebugConsole console;
 
-        Requests(BroadcastHub hub, Set<Channel> sockets, Map<EventExecutor, Flusher> flushers) {
+        Requests(BroadcastHub hub, Set<Channel> sockets, Map<EventExecutor, Flusher> flushers, DebugConsole console) {
             this.hub = hub;
             this.sockets = sockets;
             this.flushers = flushers;
+            this.console = console;
         }
 
         @Override
@@ -318,6 +327,10 @@ final class NettyServer implements ServerTransport {
                     LOG.warn("HTTP transport request {} {} failed", request.method(), request.uri(), e);
                     respond(ctx, 500, HeadRules.errorJson(HeadRules.INTERNAL_ERROR).getBytes(StandardCharsets.UTF_8), false);
                 }
+                return;
+            }
+            if (console != null && DebugConsole.isConsole(uri.path())) {
+                console.serve(ctx, request);
                 return;
             }
             serve(ctx, request, ByteBufUtil.getBytes(request.content()), HttpUtil.isKeepAlive(request), hub);

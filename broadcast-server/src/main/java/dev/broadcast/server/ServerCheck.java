@@ -15,13 +15,11 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +32,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
@@ -315,7 +311,7 @@ final class ServerCheck {
         data.put("channel", channel);
         String socketId = this.socketId;
         if (channel.startsWith("private-")) {
-            data.put("auth", key + ":" + hmac(socketId + ":" + channel));
+            data.put("auth", key + ":" + ApiSigner.hmac(secret, socketId + ":" + channel));
         }
         send(socket, Map.of("event", "pusher:subscribe", "data", data));
         JsonNode answer = nextFor(messages, channel);
@@ -345,13 +341,11 @@ final class ServerCheck {
             throw new IllegalStateException(e);
         }
         long timestamp = clock.instant().getEpochSecond();
-        String query = "auth_key=" + key + "&auth_timestamp=" + timestamp + "&auth_version=1.0&body_md5=" + md5(body);
-        String signature = hmac("POST\n" + path + "\n" + query);
+        String query = ApiSigner.query(key, secret, "POST", path, body, timestamp);
         long started = System.nanoTime();
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(URI.create(base("http") + path + "?" + query + "&auth_signature="
-                    + signature)).timeout(WAIT).header("Content-Type", "application/json")
+            response = http.send(HttpRequest.newBuilder(URI.create(base("http") + path + "?" + query)).timeout(WAIT).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
             failed(what, "the HTTP API did not answer within " + WAIT.toSeconds() + " s");
@@ -453,24 +447,6 @@ final class ServerCheck {
         try {
             socket.sendText(JSON.writeValueAsString(message), true).join();
         } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private String hmac(String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String md5(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -46,11 +46,13 @@ import java.util.Map;
  *                  empty for none
  * @param logLevel  {@code error}, {@code warn}, {@code info}, {@code debug} or {@code trace}
  * @param logFormat {@code text} or {@code json} (one object a line)
+ * @param console   whether the debug console is served at {@code /console}
  */
 public record ServerOptions(String host, int port, List<App> apps, boolean help, TransportKind transport, int ioThreads,
                             String redisUrl, String redisPrefix, boolean reusePort, int maxConnections,
                             int maxConnectionsPerIp, String httpHostname, int httpSessionTimeoutSeconds,
-                            Path tlsCert, Path tlsKey, OptionalInt metricsPort, String logLevel, String logFormat) {
+                            Path tlsCert, Path tlsKey, OptionalInt metricsPort, String logLevel, String logFormat,
+                            boolean console) {
 
     /** What {@code --log-level} accepts. */
     public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
@@ -71,7 +73,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
     /** Options on the default transport with one event loop. */
     public ServerOptions(String host, int port, List<App> apps, boolean help) {
         this(host, port, apps, help, TransportKind.NETTY, defaultIoThreads(), null, DEFAULT_REDIS_PREFIX, false, 0, 0, null,
-                DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS, null, null, OptionalInt.empty(), "info", "text");
+                DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS, null, null, OptionalInt.empty(), "info", "text", false);
     }
 
     /**
@@ -86,7 +88,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
     /** These options on a cluster of servers joined by the Redis at {@code url}, with {@code prefix}. */
     public ServerOptions withRedis(String url, String prefix) {
         return new ServerOptions(host, port, apps, help, transport, ioThreads, url, prefix, reusePort, maxConnections,
-                maxConnectionsPerIp, httpHostname, httpSessionTimeoutSeconds, tlsCert, tlsKey, metricsPort, logLevel, logFormat);
+                maxConnectionsPerIp, httpHostname, httpSessionTimeoutSeconds, tlsCert, tlsKey, metricsPort, logLevel, logFormat, console);
     }
 
     /**
@@ -143,6 +145,8 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
                 + "Every option can also be set by an environment variable: --app-key is BROADCAST_APP_KEY.\n\n");
         FLAGS.forEach((flag, text) -> out.append(String.format("  --%-22s %s%n", flag, text)));
         out.append(String.format("  --%-22s %s%n", "insecure", "listen beyond loopback even with the default secret"));
+        out.append(String.format("  --%-22s %s%n", "console", "serve the debug console at /console: log in with an app's key and"
+                + " secret (netty transport)"));
         out.append(String.format("  --%-22s %s%n", "help", "print this and exit"));
         out.append("\nHealth: GET /up answers 200 {\"health\":\"OK\"}. SIGTERM closes clients with 4200 and exits.\n");
         out.append("Check a running server: java -jar broadcast-server.jar check --help\n");
@@ -164,6 +168,7 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         });
         boolean help = false;
         boolean insecure = "true".equalsIgnoreCase(env.get("BROADCAST_INSECURE"));
+        boolean console = "true".equalsIgnoreCase(env.get("BROADCAST_CONSOLE"));
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -172,6 +177,10 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
             }
             if (arg.equals("--insecure")) {
                 insecure = true;
+                continue;
+            }
+            if (arg.equals("--console")) {
+                console = true;
                 continue;
             }
             if (!arg.startsWith("--")) {
@@ -264,9 +273,12 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         }
         String logLevel = oneOf("log-level", values.getOrDefault("log-level", "info"), LOG_LEVELS);
         String logFormat = oneOf("log-format", values.getOrDefault("log-format", "text"), LOG_FORMATS);
+        if (console && transport != TransportKind.NETTY) {
+            throw new IllegalArgumentException("--console needs the netty transport");
+        }
         return new ServerOptions(host, port, apps, false, transport, ioThreads, redisUrl, redisPrefix, reusePort,
                 maxConnections, maxConnectionsPerIp, httpHostname, httpSessionTimeout, tlsCert, tlsKey, metricsPort,
-                logLevel, logFormat);
+                logLevel, logFormat, console);
     }
 
     /** Whether {@code host} names only this machine (127.0.0.0/8, ::1, localhost). */
