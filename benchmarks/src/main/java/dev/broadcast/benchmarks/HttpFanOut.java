@@ -100,29 +100,12 @@ final class HttpFanOut {
         long end = measureFrom + TimeUnit.SECONDS.toNanos(o.seconds);
         ws.measureFrom = measureFrom;
         streaming.measureFrom = measureFrom;
-        int rate = o.rates[0];
-        long published = 0;
-        OptionalLong cpu0 = OptionalLong.empty();
-        String pad = "x".repeat(Math.max(0, o.payload - 24));
+        Paced paced;
         try (Publisher publisher = server.publisher()) {
-            long next = start;
-            while (System.nanoTime() < end) {
-                long now = System.nanoTime();
-                if (now < next) {
-                    Thread.sleep(Math.max(0, (next - now) / 1_000_000), (int) ((next - now) % 1_000_000));
-                    continue;
-                }
-                if (cpu0.isEmpty() && now >= measureFrom) {
-                    cpu0 = server.cpuNanos();
-                }
-                long sent = System.nanoTime();
-                publisher.publish("t=" + sent + ";" + pad);
-                if (sent >= measureFrom) {
-                    published++;
-                }
-                next += 1_000_000_000L / rate;
-            }
+            paced = publish(o, publisher, server::cpuNanos, start, measureFrom, end);
         }
+        long published = paced.published();
+        OptionalLong cpu0 = paced.cpuAtMeasureFrom();
         long graceEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.grace);
         while (ws.received.get() + streaming.received.get() < published * (wsCount + httpCount) && System.nanoTime() < graceEnd) {
             Thread.sleep(20);
@@ -136,6 +119,40 @@ final class HttpFanOut {
         streams.forEach(StreamClient::close);
         return new Step(name, wsCount, httpCount, ws.received.get() / (double) o.seconds,
                 streaming.received.get() / (double) o.seconds, ws.latency, streaming.latency, cpuPerDelivery, missing);
+    }
+
+    /** What {@link #publish} did: the events sent from {@code measureFrom} on, and the server's CPU then. */
+    record Paced(long published, OptionalLong cpuAtMeasureFrom) {
+    }
+
+    /**
+     * Publishes {@code t=<nanoTime>;<padding>} events through {@code publisher} at
+     * {@code o.rates[0]} a second from {@code start} until {@code end}, reading the server's CPU
+     * with {@code cpu} when the measured window opens at {@code measureFrom}.
+     */
+    static Paced publish(Run.Options o, Publisher publisher, java.util.function.Supplier<OptionalLong> cpu, long start,
+                         long measureFrom, long end) throws Exception {
+        long published = 0;
+        OptionalLong cpu0 = OptionalLong.empty();
+        String pad = "x".repeat(Math.max(0, o.payload - 24));
+        long next = start;
+        while (System.nanoTime() < end) {
+            long now = System.nanoTime();
+            if (now < next) {
+                Thread.sleep(Math.max(0, (next - now) / 1_000_000), (int) ((next - now) % 1_000_000));
+                continue;
+            }
+            if (cpu0.isEmpty() && now >= measureFrom) {
+                cpu0 = cpu.get();
+            }
+            long sent = System.nanoTime();
+            publisher.publish("t=" + sent + ";" + pad);
+            if (sent >= measureFrom) {
+                published++;
+            }
+            next += 1_000_000_000L / o.rates[0];
+        }
+        return new Paced(published, cpu0);
     }
 
     /** pusher-js's session name: 8 characters of [0-9a-v]. */

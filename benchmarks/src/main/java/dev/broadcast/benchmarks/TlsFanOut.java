@@ -102,28 +102,12 @@ final class TlsFanOut {
         long measureFrom = start + TimeUnit.SECONDS.toNanos(o.warmup);
         long end = measureFrom + TimeUnit.SECONDS.toNanos(o.seconds);
         tally.measureFrom = measureFrom;
-        long published = 0;
-        OptionalLong cpu0 = OptionalLong.empty();
-        String pad = "x".repeat(Math.max(0, o.payload - 24));
+        HttpFanOut.Paced paced;
         try (Publisher publisher = publishers.get()) {
-            long next = start;
-            while (System.nanoTime() < end) {
-                long now = System.nanoTime();
-                if (now < next) {
-                    Thread.sleep(Math.max(0, (next - now) / 1_000_000), (int) ((next - now) % 1_000_000));
-                    continue;
-                }
-                if (cpu0.isEmpty() && now >= measureFrom) {
-                    cpu0 = Sys.cpuNanos(server.pid());
-                }
-                long sent = System.nanoTime();
-                publisher.publish("t=" + sent + ";" + pad);
-                if (sent >= measureFrom) {
-                    published++;
-                }
-                next += 1_000_000_000L / o.rates[0];
-            }
+            paced = HttpFanOut.publish(o, publisher, () -> Sys.cpuNanos(server.pid()), start, measureFrom, end);
         }
+        long published = paced.published();
+        OptionalLong cpu0 = paced.cpuAtMeasureFrom();
         long graceEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.grace);
         while (tally.received.get() < published * o.subscribers && System.nanoTime() < graceEnd) {
             Thread.sleep(20);
