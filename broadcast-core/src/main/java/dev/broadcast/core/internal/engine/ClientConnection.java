@@ -107,7 +107,9 @@ public final class ClientConnection implements Connection {
     private void refuseSubscription(String channel, String type, String message, int status) {
         LOG.info("Refused the subscription of {} to {} in app {}: {} ({} {})", socketId, Engine.printable(channel, 200),
                 runtime.app.id(), Engine.printable(message, 400), type, status);
-        runtime.watchers.report(Activity.Kind.REFUSED, socketId, channel, null, "subscription: " + message);
+        if (runtime.watchers.active()) {
+            runtime.watchers.report(Activity.Kind.REFUSED, socketId, channel, null, "subscription: " + message);
+        }
         send(Frames.subscriptionError(channel, type, message, status));
     }
 
@@ -197,7 +199,9 @@ public final class ClientConnection implements Connection {
             LOG.debug("Connection {} of app {} closed by the server: {} {}", socketId, runtime.app.id(), code, reason);
         }
         runtime.counters.closed(code);
-        runtime.watchers.report(Activity.Kind.DISCONNECTED, socketId, null, null, "closed by the server: " + code + " " + reason);
+        if (runtime.watchers.active()) {
+            runtime.watchers.report(Activity.Kind.DISCONNECTED, socketId, null, null, "closed by the server: " + code + " " + reason);
+        }
         release();
         outbound.finish(announce ? Frames.error(code, reason) : null, () -> {
             try {
@@ -427,8 +431,10 @@ public final class ClientConnection implements Connection {
             return;
         }
         subscriptions.put(channel, member == null ? "" : member.userId());
-        runtime.watchers.report(Activity.Kind.SUBSCRIBED, socketId, channel, null,
-                member == null ? null : "member " + member.userId());
+        if (runtime.watchers.active()) {
+            runtime.watchers.report(Activity.Kind.SUBSCRIBED, socketId, channel, null,
+                    member == null ? null : "member " + member.userId());
+        }
         if (ready != null) {
             if (joined.occupied()) {
                 runtime.bus.watch(runtime.app.id(), channel); // again: an unwatch may have raced the first

@@ -167,10 +167,14 @@ public final class Engine implements ClusterNode {
             connection = new ClientConnection(runtime, newSocketId(), transport);
         } while (runtime.connections.containsKey(connection.socketId()));
         connection.start();
-        runtime.watchers.report(Activity.Kind.CONNECTED, connection.socketId(), null, null,
-                request.origin() == null ? null : "origin " + request.origin());
-        LOG.debug("Connection {} opened to app {} (origin {})", connection.socketId(), runtime.app.id(),
-                printable(request.origin()));
+        if (runtime.watchers.active()) {
+            runtime.watchers.report(Activity.Kind.CONNECTED, connection.socketId(), null, null,
+                    request.origin() == null ? null : "origin " + request.origin());
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Connection {} opened to app {} (origin {})", connection.socketId(), runtime.app.id(),
+                    printable(request.origin()));
+        }
         return connection;
     }
 

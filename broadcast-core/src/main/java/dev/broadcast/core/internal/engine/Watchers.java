@@ -28,6 +28,11 @@ public final class Watchers {
         return () -> watchers.remove(watcher);
     }
 
+    /** Whether anyone watches: a report whose detail takes work to build is made only then. */
+    boolean active() {
+        return !watchers.isEmpty();
+    }
+
     void report(Activity.Kind kind, String socketId, String channel, String event, String detail) {
         if (watchers.isEmpty()) {
             return;
