@@ -68,6 +68,8 @@ final class DebugConsole {
     static final String PREFIX = "/console";
     static final String COOKIE = "broadcast_console";
     static final Duration SESSION = Duration.ofHours(8);
+    /** Lines of the live tail waiting for a console's event loop; past it they are dropped and counted. */
+    static final int MAX_PENDING_LINES = 1000;
     /** Failed logins allowed a minute, for the whole server: guessing a secret is not a pastime. */
     static final int FAILED_LOGINS_PER_MINUTE = 10;
     private static final Map<String, String> FILES = Map.of(
@@ -244,16 +246,25 @@ final class DebugConsole {
         channel.write(head);
         channel.writeAndFlush(chunk(": the activity of app " + app.id() + "\n\n"));
         AtomicLong dropped = new AtomicLong();
-        AutoCloseable watch = hub.watch(app.id(), activity -> channel.eventLoop().execute(() -> {
-            if (!channel.isActive()) {
+        AtomicInteger pending = new AtomicInteger();
+        AutoCloseable watch = hub.watch(app.id(), activity -> {
+            if (pending.incrementAndGet() > MAX_PENDING_LINES) { // the loop is behind: drop, never queue without bound
+                pending.decrementAndGet();
+                dropped.incrementAndGet();
                 return;
             }
-            if (!channel.isWritable()) {
-                dropped.incrementAndGet(); // a slow browser loses lines, the server holds nothing for it
-                return;
-            }
-            channel.writeAndFlush(chunk("data: " + line(activity, dropped.getAndSet(0)) + "\n\n"));
-        }));
+            channel.eventLoop().execute(() -> {
+                pending.decrementAndGet();
+                if (!channel.isActive()) {
+                    return;
+                }
+                if (!channel.isWritable()) {
+                    dropped.incrementAndGet(); // a slow browser loses lines, the server holds nothing for it
+                    return;
+                }
+                channel.writeAndFlush(chunk("data: " + line(activity, dropped.getAndSet(0)) + "\n\n"));
+            });
+        });
         ScheduledFuture<?> keepAlive = channel.eventLoop().scheduleAtFixedRate(
                 () -> channel.writeAndFlush(chunk(": keep-alive\n\n")), 15, 15, TimeUnit.SECONDS);
         channel.closeFuture().addListener(closed -> {
