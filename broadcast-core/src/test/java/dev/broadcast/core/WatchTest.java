@@ -26,20 +26,22 @@ class WatchTest {
             client.subscribeWith("private-other", Fixture.KEY + ":bad", null);
             client.unsubscribe("news");
             fixture.hub.trigger(Fixture.ID, List.of("news"), "x".repeat(10), "d".repeat(Activity.MAX_DETAIL + 5), null);
+            fixture.hub.trigger(Fixture.ID, List.of("news"), "y", "e".repeat(Activity.MAX_DETAIL), null);
 
             assertEquals(List.of(Kind.CONNECTED, Kind.SUBSCRIBED, Kind.SUBSCRIBED, Kind.EVENT, Kind.CLIENT_EVENT, Kind.REFUSED,
-                    Kind.UNSUBSCRIBED, Kind.EVENT), seen.stream().map(Activity::kind).toList(), seen::toString);
+                    Kind.UNSUBSCRIBED, Kind.EVENT, Kind.EVENT), seen.stream().map(Activity::kind).toList(), seen::toString);
             String socket = client.socketId();
             assertEquals(socket, seen.get(0).socketId());
             assertEquals(new Activity(seen.get(3).at(), Kind.EVENT, null, "news", "tick", "{\"n\":1}"), seen.get(3));
             assertEquals(new Activity(seen.get(4).at(), Kind.CLIENT_EVENT, socket, "private-room", "client-typing",
                     "{\"who\":\"me\"}"), seen.get(4));
             assertTrue(seen.get(5).detail().startsWith("subscription: Invalid signature"), seen.get(5)::toString);
-            assertEquals(Activity.MAX_DETAIL + 1, seen.get(7).detail().length(), "cut, with an ellipsis");
+            assertEquals("d".repeat(Activity.MAX_DETAIL) + "…", seen.get(7).detail(), "past the limit: cut, with an ellipsis");
+            assertEquals("e".repeat(Activity.MAX_DETAIL), seen.get(8).detail(), "at the limit: whole");
 
             watch.close();
             fixture.hub.trigger(Fixture.ID, List.of("news"), "after", "{}", null);
-            assertEquals(8, seen.size(), "nothing after the watch is closed");
+            assertEquals(9, seen.size(), "nothing after the watch is closed");
         }
     }
 
