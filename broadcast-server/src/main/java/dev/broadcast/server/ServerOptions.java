@@ -251,8 +251,8 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
         int httpSessionTimeout = values.containsKey("http-session-timeout")
                 ? integer("http-session-timeout", values.get("http-session-timeout"), 2, 3600)
                 : DEFAULT_HTTP_SESSION_TIMEOUT_SECONDS;
-        Path tlsCert = values.containsKey("tls-cert") ? Path.of(values.get("tls-cert")) : null;
-        Path tlsKey = values.containsKey("tls-key") ? Path.of(values.get("tls-key")) : null;
+        Path tlsCert = values.containsKey("tls-cert") ? path("tls-cert", values.get("tls-cert")) : null;
+        Path tlsKey = values.containsKey("tls-key") ? path("tls-key", values.get("tls-key")) : null;
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException(tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
         }
@@ -366,6 +366,14 @@ public record ServerOptions(String host, int port, List<App> apps, boolean help,
             apps.add(builder.build());
         }
         return apps;
+    }
+
+    private static Path path(String name, String value) {
+        try {
+            return Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("--" + name + " is not a file path: " + e.getMessage(), e);
+        }
     }
 
     private static String oneOf(String name, String value, List<String> allowed) {

@@ -143,6 +143,7 @@ class TlsTest {
                 "--tls-cert", directory.resolve("missing.pem").toString(), "--tls-key", first.key().toString());
         assertRefused("--tls-cert/--tls-key: " + first.key() + " holds no certificate",
                 "--tls-cert", first.key().toString(), "--tls-key", first.key().toString());
+        assertRefused("--tls-cert is not a file path: Nul character not allowed", "--tls-cert", "a\0b", "--tls-key", "k");
         assertRefused("--tls-cert/--tls-key: /dev/zero: not a file (the certificate)",
                 "--tls-cert", "/dev/zero", "--tls-key", first.key().toString());
         String chain = Files.readString(first.cert());
