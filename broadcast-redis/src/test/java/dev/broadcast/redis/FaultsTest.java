@@ -123,7 +123,9 @@ class FaultsTest {
         for (int i = 0; i < 5; i++) {
             assertEquals(200, Cluster.trigger(a, "news", "while-down", "d" + i, null).status(), "publishers are not blocked");
         }
-        onA.await(f -> f.path("data").asText().equals("d4"));
+        // a publish in flight when Redis died fails a moment later, on Lettuce's thread, and is delivered
+        // then: wait for all five rather than for the last one sent
+        await(() -> onA.all("while-down").size() >= 5, Duration.ofSeconds(5), "five local deliveries while Redis is down");
         assertEquals(5, onA.all("while-down").size(), "local delivery went on");
         assertEquals(-1, onA.closeCode());
 
