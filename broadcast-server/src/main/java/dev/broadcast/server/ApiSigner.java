@@ -33,8 +33,18 @@ final class ApiSigner {
      * {@code METHOD\npath\nquery}.
      */
     static String query(String key, String secret, String method, String path, String body, long timestamp) {
+        return query(key, secret, method, path, "", body, timestamp);
+    }
+
+    /**
+     * {@link #query(String, String, String, String, String, long)} with {@code extra}
+     * parameters (e.g. {@code info=subscription_count}), which must sort after {@code body_md5},
+     * as the signature covers the parameters sorted by name.
+     */
+    static String query(String key, String secret, String method, String path, String extra, String body, long timestamp) {
         String query = "auth_key=" + key + "&auth_timestamp=" + timestamp + "&auth_version=1.0"
-                + (body == null || body.isEmpty() ? "" : "&body_md5=" + md5(body));
+                + (body == null || body.isEmpty() ? "" : "&body_md5=" + md5(body))
+                + (extra.isEmpty() ? "" : "&" + extra);
         return query + "&auth_signature=" + hmac(secret, method + "\n" + path + "\n" + query);
     }
 

@@ -127,7 +127,7 @@ final class DebugConsole {
             case "/trigger POST" -> trigger(ctx, request, session.app(), keepAlive);
             case "/logout POST" -> {
                 sessions.values().remove(session);
-                json(ctx, 200, JSON.createObjectNode().put("loggedOut", true), keepAlive, expiredCookie(ctx));
+                json(ctx, 200, JSON.createObjectNode().put("loggedOut", true), keepAlive, expiredCookie());
             }
             default -> json(ctx, 404, error("Not found"), keepAlive, null);
         }
@@ -206,10 +206,7 @@ final class DebugConsole {
     /** {@code GET /apps/{id}{resource}?{extra}} through the app's own HTTP API, signed with its secret. */
     private JsonNode api(App app, String resource, String extra) {
         String path = "/apps/" + app.id() + resource;
-        // signed over the parameters sorted by name, as the API checks them: auth_* sort before info
-        String query = "auth_key=" + app.key() + "&auth_timestamp=" + System.currentTimeMillis() / 1000
-                + "&auth_version=1.0" + (extra.isEmpty() ? "" : "&" + extra);
-        query += "&auth_signature=" + ApiSigner.hmac(app.secret(), "GET\n" + path + "\n" + query);
+        String query = ApiSigner.query(app.key(), app.secret(), "GET", path, extra, null, System.currentTimeMillis() / 1000);
         ApiResponse response = hub.handle(new ApiRequest("GET", path, query, new byte[0]));
         try {
             return JSON.readTree(response.body());
@@ -304,7 +301,7 @@ final class DebugConsole {
         return JSON.createObjectNode().put("error", message);
     }
 
-    private static String expiredCookie(ChannelHandlerContext ctx) {
+    private static String expiredCookie() {
         DefaultCookie cookie = new DefaultCookie(COOKIE, "");
         cookie.setPath(PREFIX);
         cookie.setMaxAge(0);
