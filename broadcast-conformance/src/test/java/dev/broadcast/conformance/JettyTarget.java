@@ -58,10 +58,13 @@ final class JettyTarget implements Target {
     /**
      * Users are plain names. Accounts and vaults ({@code private-account.alice.{run}},
      * {@code private-encrypted-vault.alice.{run}}) are their owner's only; anyone but mallory may
-     * join a room, as a member whose info is {@code {"name":"Alice"}}.
+     * join a room, as a member whose info is {@code {"name":"Alice"}}. Notifications
+     * ({@code private-App.Models.User.42}) are for the user named by the id only, as in Laravel's
+     * default {@code routes/channels.php}.
      */
     static final ChannelRoutes<String> ROUTES = ChannelRoutes.<String>create()
             .channel("account.{owner}.{run}", (user, p) -> user.equals(p.get("owner")))
+            .channel("App.Models.User.{id}", (user, p) -> user.equals(p.get("id")))
             .channel("vault.{owner}.{run}", (user, p) -> user.equals(p.get("owner")))
             .presence("room.{room}", (user, p) -> user.equals("mallory")
                     ? Authorization.deny("mallory is banned")
@@ -132,6 +135,11 @@ final class JettyTarget implements Target {
         byte[] bytes = new byte[n];
         new SecureRandom().nextBytes(bytes);
         return bytes;
+    }
+
+    /** The hub in this JVM, for tests that broadcast with the local driver. */
+    BroadcastHub hub() {
+        return hub;
     }
 
     @Override

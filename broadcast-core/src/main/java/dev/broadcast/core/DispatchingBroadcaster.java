@@ -13,6 +13,7 @@ import dev.broadcast.core.driver.ResolvedBroadcast;
 import dev.broadcast.core.internal.broadcasting.Buffers;
 import dev.broadcast.core.internal.broadcasting.Dispatcher;
 import dev.broadcast.core.internal.broadcasting.EventResolver;
+import dev.broadcast.core.internal.broadcasting.NotificationResolver;
 import dev.broadcast.core.transport.SocketIds;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -59,6 +60,13 @@ import java.util.concurrent.CompletionStage;
  * on failure). {@link PendingBroadcast#sendNow()} also sends on the caller's thread, and throws the
  * {@link BroadcastException} instead.
  *
+ * <p><b>Notifications.</b> {@link #notify(Object, Object)} sends Laravel's
+ * {@link Broadcaster#NOTIFICATION_EVENT} on {@code private-} + the {@link Builder#notificationChannel
+ * notification channel template} resolved against the user ({@value #DEFAULT_NOTIFICATION_CHANNEL} by
+ * default), through the same queue as {@link #broadcast(Object)}. The template is checked once when
+ * the broadcaster is built; its placeholders are compiled once per user class, with the accessors
+ * {@link dev.broadcast.BroadcastOn} placeholders use, and cached like event classes, failures included.
+ *
  * <p><b>Throttled output.</b> {@link #buffer(Channel, String)} and {@link #conflate(Channel, String)}
  * collect high-frequency output and send at most one batch per window through the same queue. A
  * window's end is one task on the broadcaster's {@link Scheduler} ({@link Builder#scheduler}; by
@@ -77,10 +85,20 @@ public final class DispatchingBroadcaster implements Broadcaster, AutoCloseable 
     /** The longest {@link Builder#batchWindow batch window} a broadcaster accepts. */
     public static final Duration MAX_BATCH_WINDOW = Duration.ofSeconds(10);
 
+    /**
+     * The notification channel template of Laravel's default user model, which laravel-echo's
+     * examples subscribe to: {@code private-App.Models.User.{id}} on the wire.
+     */
+    public static final String DEFAULT_NOTIFICATION_CHANNEL = "App.Models.User.{id}";
+
+    private static final NotificationResolver DEFAULT_NOTIFICATIONS = NotificationResolver.compile(DEFAULT_NOTIFICATION_CHANNEL);
+
     private final Dispatcher dispatcher;
     private final Buffers buffers;
+    private final NotificationResolver notifications;
 
     private DispatchingBroadcaster(Builder builder) {
+        this.notifications = builder.notifications;
         this.dispatcher = new Dispatcher(builder.driver, builder.queueCapacity, builder.onCallerThread,
                 builder.closeTimeout, builder.batchWindow);
         this.buffers = new Buffers(dispatcher, builder.scheduler, builder.clock);
@@ -105,6 +123,31 @@ public final class DispatchingBroadcaster implements Broadcaster, AutoCloseable 
     @Override
     public Broadcaster toOthers(String socketId) {
         return socketId == null ? this : new Others(this, checkSocketId(socketId));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The channel template is this broadcaster's {@link Builder#notificationChannel
+     * notificationChannel}. The driver is handed a {@link ResolvedBroadcast} whose
+     * {@link ResolvedBroadcast#event() event} is {@code notification} itself.
+     */
+    @Override
+    public CompletionStage<BroadcastReceipt> notify(Object user, Object notification) {
+        return dispatcher.submit(notifications.resolve(user, notification, null));
+    }
+
+    /**
+     * The private channel {@link #notify(Object, Object)} sends {@code user}'s notifications on,
+     * e.g. {@code private-App.Models.User.42} for a user whose id is 42 with the default template.
+     * Useful to authorize it in channel routes, or to find a user's notifications among recorded
+     * broadcasts.
+     *
+     * @throws NullPointerException if {@code user} is null
+     * @throws IllegalArgumentException as {@link #notify(Object, Object)} for a user it cannot resolve
+     */
+    public Channel notificationChannel(Object user) {
+        return notifications.channel(user);
     }
 
     /**
@@ -165,6 +208,11 @@ public final class DispatchingBroadcaster implements Broadcaster, AutoCloseable 
         @Override
         public CompletionStage<BroadcastReceipt> broadcast(Object event) {
             return owner.send(event, socketId);
+        }
+
+        @Override
+        public CompletionStage<BroadcastReceipt> notify(Object user, Object notification) {
+            return owner.dispatcher.submit(owner.notifications.resolve(user, notification, socketId));
         }
 
         @Override
@@ -235,6 +283,7 @@ public final class DispatchingBroadcaster implements Broadcaster, AutoCloseable 
         private Duration batchWindow;
         private Scheduler scheduler;
         private InstantSource clock = InstantSource.system();
+        private NotificationResolver notifications = DEFAULT_NOTIFICATIONS;
 
         Builder(BroadcastDriver driver) {
             this.driver = Objects.requireNonNull(driver, "driver");
@@ -333,6 +382,31 @@ public final class DispatchingBroadcaster implements Broadcaster, AutoCloseable 
          */
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The channel {@link DispatchingBroadcaster#notify notifications} go to, as a template of
+         * the name without its {@code private-} prefix whose placeholders are read from the user:
+         * {@value DispatchingBroadcaster#DEFAULT_NOTIFICATION_CHANNEL} by default, as in Laravel's
+         * {@code receivesBroadcastNotificationsOn()} for {@code App\Models\User}. A Java application
+         * whose browsers subscribe to, say, {@code echo.private('users.' + id)} sets
+         * {@code "users.{id}"}; placeholders are read as {@link dev.broadcast.BroadcastOn}'s
+         * ({@code {id}}, {@code {team.id}}), and {@code "tenants.{tenantId}.users.{id}"} takes two.
+         *
+         * <p>Checked here, once: the braces balance and no placeholder or property name in one is
+         * empty; there is at least one placeholder (else every user would share one channel); it does
+         * not start with {@code private-}; and its literal text, with {@code private-} and one
+         * character for each placeholder, makes a valid channel name of at most
+         * {@value Channel#MAX_NAME_LENGTH} characters ({@code A-Z a-z 0-9 _ - = @ , . ;}). Whether a
+         * user has the properties is checked when the first user of its class is notified.
+         *
+         * @throws NullPointerException if {@code template} is null
+         * @throws IllegalArgumentException if {@code template} breaks one of the rules above; the
+         *         message names the template and the rule
+         */
+        public Builder notificationChannel(String template) {
+            this.notifications = NotificationResolver.compile(template);
             return this;
         }
 

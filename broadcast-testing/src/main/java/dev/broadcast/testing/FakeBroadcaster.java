@@ -7,6 +7,7 @@ import dev.broadcast.ConflatingBuffer;
 import dev.broadcast.OutputBuffer;
 import dev.broadcast.PendingBroadcast;
 import dev.broadcast.core.Broadcasters;
+import dev.broadcast.core.DispatchingBroadcaster;
 import dev.broadcast.core.driver.BroadcastDriver;
 import dev.broadcast.core.driver.ResolvedBroadcast;
 import java.time.Duration;
@@ -40,14 +41,33 @@ import org.opentest4j.AssertionFailedError;
  * Batches of {@link #buffer buffers} and {@link #conflate conflating buffers} are recorded as
  * anonymous broadcasts when they are sent: at once on {@code flush()}, {@code close()} or a priority
  * append, else when the window ends on a daemon timer thread.
- * Thread-safe.
+ *
+ * <p><b>Notifications.</b> {@link #notify(Object, Object) notify(user, notification)} is recorded as
+ * the broadcast the real broadcaster sends (event {@link Broadcaster#NOTIFICATION_EVENT} on the
+ * user's private channel, the notification as its {@link ResolvedBroadcast#event() event}), so the
+ * {@code assertDispatched} family sees it too; {@link #notified(Object, Class)},
+ * {@link #assertNotified(Object, Class)} and the rest look at notifications only, in the words of
+ * Laravel's {@code Notification::fake()}:
+ *
+ * <pre>{@code
+ * billing.markPaid(invoice, fake);
+ * fake.assertNotified(invoice.customer(), InvoicePaid.class, n -> n.invoiceId() == invoice.id());
+ * fake.assertNotNotified(42L, InvoiceOverdue.class);
+ * }</pre>
+ *
+ * <p>A user is matched by the channel its notifications go to, so {@code 42L}, {@code "42"} and a
+ * {@code User} whose id is 42 are the same recipient under the default template
+ * ({@code App.Models.User.{id}}). An application that configures another template gives the fake
+ * the same one: {@code FakeBroadcaster.builder().notificationChannel("users.{id}").build()}.
+ *
+ * <p>Thread-safe.
  */
 public final class FakeBroadcaster implements Broadcaster {
 
     private final List<ResolvedBroadcast> recorded = new ArrayList<>();
-    private final Broadcaster delegate;
+    private final DispatchingBroadcaster delegate;
 
-    private FakeBroadcaster() {
+    private FakeBroadcaster(Builder builder) {
         BroadcastDriver recorder = broadcast -> {
             synchronized (recorded) {
                 recorded.add(broadcast);
@@ -55,17 +75,29 @@ public final class FakeBroadcaster implements Broadcaster {
             }
             return new BroadcastReceipt(broadcast.name(), broadcast.channels(), OptionalInt.empty());
         };
-        this.delegate = Broadcasters.builder(recorder).dispatchOnCallerThread().build();
+        this.delegate = Broadcasters.builder(recorder).dispatchOnCallerThread()
+                .notificationChannel(builder.notificationChannel).build();
     }
 
-    /** A fake with nothing recorded. */
+    /** A fake with nothing recorded, notifying on the default channel template {@code App.Models.User.{id}}. */
     public static FakeBroadcaster create() {
-        return new FakeBroadcaster();
+        return builder().build();
+    }
+
+    /** Configures a fake: for an application whose broadcaster has another notification channel template. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     @Override
     public CompletionStage<BroadcastReceipt> broadcast(Object event) {
         return delegate.broadcast(event);
+    }
+
+    /** {@inheritDoc} Recorded as the broadcast the real broadcaster would send. */
+    @Override
+    public CompletionStage<BroadcastReceipt> notify(Object user, Object notification) {
+        return delegate.notify(user, notification);
     }
 
     @Override
@@ -110,6 +142,22 @@ public final class FakeBroadcaster implements Broadcaster {
     /** The recorded broadcasts on {@code channel}, anonymous ones included. */
     public List<ResolvedBroadcast> broadcastsOn(Channel channel) {
         return broadcasts().stream().filter(b -> b.channels().contains(channel)).toList();
+    }
+
+    /** The notifications of {@code type} (or its subtypes) sent to anyone, in order. */
+    public <N> List<N> notified(Class<N> type) {
+        return notificationsOf(null, type, n -> true).stream().map(b -> type.cast(b.event())).toList();
+    }
+
+    /**
+     * The notifications of {@code type} (or its subtypes) sent to {@code user}, in order: those on the
+     * channel {@code user}'s notifications go to.
+     *
+     * @throws IllegalArgumentException if {@code user} cannot be resolved to a channel, as in
+     *         {@link #notify(Object, Object)}
+     */
+    public <N> List<N> notified(Object user, Class<N> type) {
+        return notificationsOf(channelOf(user), type, n -> true).stream().map(b -> type.cast(b.event())).toList();
     }
 
     /** Forgets everything recorded. */
@@ -209,6 +257,40 @@ public final class FakeBroadcaster implements Broadcaster {
         }
     }
 
+    /** A notification of {@code type} was sent to {@code user} (Laravel's {@code assertSentTo}). */
+    public void assertNotified(Object user, Class<?> type) {
+        assertNotified(user, type, n -> true);
+    }
+
+    /** A notification of {@code type} matching {@code filter} was sent to {@code user}. */
+    public <N> void assertNotified(Object user, Class<N> type, Predicate<? super N> filter) {
+        Channel channel = channelOf(user);
+        if (notificationsOf(channel, type, filter).isEmpty()) {
+            int ofType = notificationsOf(channel, type, n -> true).size();
+            throw notificationFailure("Expected a " + type.getSimpleName() + " notification to " + channel.name()
+                    + (ofType == 0 ? "" : " matching the predicate; none of the " + ofType + " matched"),
+                    "at least 1 " + type.getSimpleName() + " to " + channel.name(), ofType + " matching 0");
+        }
+    }
+
+    /** No notification of {@code type} was sent to {@code user} (Laravel's {@code assertNotSentTo}). */
+    public void assertNotNotified(Object user, Class<?> type) {
+        Channel channel = channelOf(user);
+        int actual = notificationsOf(channel, type, n -> true).size();
+        if (actual > 0) {
+            throw notificationFailure("Expected no " + type.getSimpleName() + " notification to " + channel.name()
+                    + " but found " + actual, 0, actual);
+        }
+    }
+
+    /** No notification at all was sent, to anyone (Laravel's {@code assertNothingSent}). */
+    public void assertNothingNotified() {
+        int actual = notifications().size();
+        if (actual > 0) {
+            throw notificationFailure("Expected nothing to be notified but found " + actual, 0, actual);
+        }
+    }
+
     /**
      * Waits up to {@code timeout} for an event of {@code type}, for code that broadcasts from other
      * threads; returns the first one.
@@ -245,6 +327,35 @@ public final class FakeBroadcaster implements Broadcaster {
                 .toList();
     }
 
+    private Channel channelOf(Object user) {
+        return delegate.notificationChannel(user);
+    }
+
+    /** The recorded notifications: broadcasts made by {@code notify}. */
+    private List<ResolvedBroadcast> notifications() {
+        return broadcasts().stream()
+                .filter(b -> b.event() != null && b.name().equals(Broadcaster.NOTIFICATION_EVENT))
+                .toList();
+    }
+
+    /** The notifications of {@code type} matching {@code filter} on {@code channel} (any when null). */
+    private <N> List<ResolvedBroadcast> notificationsOf(Channel channel, Class<N> type, Predicate<? super N> filter) {
+        Objects.requireNonNull(type, "type");
+        return notifications().stream()
+                .filter(b -> channel == null || b.channels().contains(channel))
+                .filter(b -> type.isInstance(b.event()) && filter.test(type.cast(b.event())))
+                .toList();
+    }
+
+    private AssertionFailedError notificationFailure(String message, Object expected, Object actual) {
+        List<ResolvedBroadcast> all = notifications();
+        String list = all.isEmpty() ? "Nothing was notified." : "Notified (" + all.size() + "):\n" + all.stream()
+                .map(b -> "  " + b.event().getClass().getSimpleName() + " to " + b.channels().get(0).name() + " "
+                        + payload(b) + (b.exceptSocketId() == null ? "" : " except " + b.exceptSocketId()))
+                .collect(Collectors.joining("\n"));
+        return new AssertionFailedError(message + ".\n" + list, expected, actual);
+    }
+
     private String onChannel(Channel channel) {
         return broadcastsOn(channel).stream().map(FakeBroadcaster::describe).collect(Collectors.joining("\n"));
     }
@@ -262,12 +373,43 @@ public final class FakeBroadcaster implements Broadcaster {
                 .collect(Collectors.joining("\n"));
     }
 
+    private static String payload(ResolvedBroadcast b) {
+        return b.payloadJson().length() > 200 ? b.payloadJson().substring(0, 200) + "…" : b.payloadJson();
+    }
+
     static String describe(ResolvedBroadcast b) {
         String type = b.event() == null ? "(anonymous)" : b.event().getClass().getSimpleName();
-        String payload = b.payloadJson().length() > 200 ? b.payloadJson().substring(0, 200) + "…" : b.payloadJson();
         return type + " '" + b.name() + "' on " + b.channels().stream().map(Channel::name).toList()
-                + " " + payload
+                + " " + payload(b)
                 + (b.exceptSocketId() == null ? "" : " except " + b.exceptSocketId())
                 + (b.now() ? " (now)" : " (queued)");
+    }
+
+    /** Configures a {@link FakeBroadcaster}; start with {@link FakeBroadcaster#builder()}. */
+    public static final class Builder {
+        private String notificationChannel = DispatchingBroadcaster.DEFAULT_NOTIFICATION_CHANNEL;
+
+        private Builder() {
+        }
+
+        /**
+         * The notification channel template, as given to the application's broadcaster
+         * ({@code DispatchingBroadcaster.Builder.notificationChannel}, or the Spring property
+         * {@code broadcast.notification-channel}); {@code App.Models.User.{id}} by default. Checked
+         * by {@link #build()} as the real broadcaster checks it.
+         */
+        public Builder notificationChannel(String template) {
+            this.notificationChannel = Objects.requireNonNull(template, "template");
+            return this;
+        }
+
+        /**
+         * The fake, with nothing recorded.
+         *
+         * @throws IllegalArgumentException if the real broadcaster would refuse the notification channel template
+         */
+        public FakeBroadcaster build() {
+            return new FakeBroadcaster(this);
+        }
     }
 }

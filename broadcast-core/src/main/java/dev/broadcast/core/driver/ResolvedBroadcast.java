@@ -15,8 +15,10 @@ import java.util.Objects;
  * receive); {@code exceptSocketId}, when present, looks like {@code 1234.5678}.
  *
  * @param event          the event object the broadcast came from, for drivers and tests that want to
- *                       inspect it; {@code null} for an anonymous broadcast
- *                       ({@link dev.broadcast.Broadcaster#on})
+ *                       inspect it; the notification object for a notification
+ *                       ({@link dev.broadcast.Broadcaster#notify(Object, Object)}, named
+ *                       {@link dev.broadcast.Broadcaster#NOTIFICATION_EVENT}); {@code null} for an
+ *                       anonymous broadcast ({@link dev.broadcast.Broadcaster#on})
  * @param name           the event name clients listen for
  * @param channels       the channels to send on, in the order the event gave them
  * @param payloadJson    the payload as JSON text

@@ -5,6 +5,7 @@ import dev.broadcast.core.BroadcastHub;
 import dev.broadcast.core.Broadcasters;
 import dev.broadcast.core.DispatchingBroadcaster;
 import dev.broadcast.core.config.App;
+import dev.broadcast.core.driver.BroadcastDriver;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,18 +80,28 @@ public class BroadcastAutoConfiguration {
     }
 
     /**
-     * Sends to the driver {@code broadcast.driver} names. Closed with the context, after what it
-     * still queues is sent.
+     * Sends to the driver {@code broadcast.driver} names, notifications on
+     * {@code broadcast.notification-channel}. Closed with the context, after what it still queues
+     * is sent.
      */
     @Bean
     @ConditionalOnMissingBean(Broadcaster.class)
     public DispatchingBroadcaster broadcaster(BroadcastProperties properties, App app, ObjectProvider<BroadcastHub> hub) {
-        return switch (properties.getDriver()) {
-            case LOCAL -> Broadcasters.local(hub.getObject(), app.id());
-            case PUSHER -> Broadcasters.pusher(pusherUrl(properties.getPusher()), app.id(), app.key(), app.secret());
-            case LOG -> Broadcasters.log();
-            case NONE -> Broadcasters.none();
+        BroadcastDriver driver = switch (properties.getDriver()) {
+            case LOCAL -> Broadcasters.localDriver(hub.getObject(), app.id());
+            case PUSHER -> Broadcasters.pusherDriver(pusherUrl(properties.getPusher()), app.id(), app.key(), app.secret());
+            case LOG -> Broadcasters.logDriver();
+            case NONE -> Broadcasters.noDriver();
         };
+        DispatchingBroadcaster.Builder broadcaster = Broadcasters.builder(driver);
+        try {
+            broadcaster.notificationChannel(properties.getNotificationChannel());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            driver.close();
+            throw new IllegalStateException("broadcast.notification-channel is not a valid notification channel template: "
+                    + e.getMessage(), e);
+        }
+        return broadcaster.build();
     }
 
     /** Closes the hub with 4200 before the web server stops (local driver only). */

@@ -72,6 +72,13 @@ public class BroadcastProperties {
     /** Where the Broadcaster sends events: local, pusher, log or none. */
     private Driver driver = Driver.LOCAL;
 
+    /**
+     * The channel Broadcaster.notify(user, notification) sends on, without its private- prefix; its
+     * placeholders are read from the user ({id}, {team.id}). The default is what laravel-echo's
+     * echo.private('App.Models.User.' + id).notification(...) expects of Laravel's default user model.
+     */
+    private String notificationChannel = "App.Models.User.{id}";
+
     private final Webhooks webhooks = new Webhooks();
 
     private final Pusher pusher = new Pusher();
@@ -156,6 +163,14 @@ public class BroadcastProperties {
 
     public void setDriver(Driver driver) {
         this.driver = driver;
+    }
+
+    public String getNotificationChannel() {
+        return notificationChannel;
+    }
+
+    public void setNotificationChannel(String notificationChannel) {
+        this.notificationChannel = notificationChannel;
     }
 
     public Webhooks getWebhooks() {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.broadcast.Authorization;
 import dev.broadcast.Broadcaster;
+import dev.broadcast.Channel;
 import dev.broadcast.ChannelRoutes;
 import dev.broadcast.core.AuthEndpoint;
 import dev.broadcast.core.BroadcastHub;
@@ -104,6 +105,38 @@ class BroadcastAutoConfigurationTest {
                 assertTrue(context.getBeansOfType(HealthIndicator.class).isEmpty(), driver + ": no hub, no health");
             });
         }
+    }
+
+    @Test
+    void notificationsGoToLaravelsUserChannelByDefaultAndToTheConfiguredOneWithEveryDriver() {
+        for (String driver : List.of("local", "pusher", "log", "none")) {
+            plain.withPropertyValues("broadcast.driver=" + driver, "broadcast.pusher.host=127.0.0.1").run(context ->
+                    assertEquals(Channel.privateChannel("App.Models.User.42"),
+                            context.getBean(DispatchingBroadcaster.class).notificationChannel(42L), driver));
+            plain.withPropertyValues("broadcast.driver=" + driver, "broadcast.pusher.host=127.0.0.1",
+                    "broadcast.notification-channel=tenants.{tenant}.users.{id}").run(context ->
+                    assertEquals(Channel.privateChannel("tenants.acme.users.42"),
+                            context.getBean(DispatchingBroadcaster.class).notificationChannel(new TenantUser("acme", 42)), driver));
+        }
+    }
+
+    record TenantUser(String tenant, long id) {
+    }
+
+    @Test
+    void aBadNotificationChannelFailsAtStartNamingTheProperty() {
+        for (String driver : List.of("local", "pusher", "log", "none")) {
+            plain.withPropertyValues("broadcast.driver=" + driver, "broadcast.pusher.host=127.0.0.1",
+                    "broadcast.notification-channel=users.{id").run(context -> {
+                assertNotNull(context.getStartupFailure(), driver);
+                assertEquals("broadcast.notification-channel is not a valid notification channel template:"
+                        + " notificationChannel(\"users.{id\"): unbalanced '{' at index 6", startupMessage(context.getStartupFailure()));
+            });
+        }
+        plain.withPropertyValues("broadcast.notification-channel=private-users.{id}").run(context -> assertEquals(
+                "broadcast.notification-channel is not a valid notification channel template: notificationChannel("
+                        + "\"private-users.{id}\") starts with private-: give the name without its prefix, e.g. \"users.{id}\"",
+                startupMessage(context.getStartupFailure())));
     }
 
     @Test
@@ -248,7 +281,7 @@ class BroadcastAutoConfigurationTest {
         assertEquals(new TreeSet<>(List.of("broadcast.app-id", "broadcast.app-key", "broadcast.app-secret",
                 "broadcast.client-events", "broadcast.activity-timeout", "broadcast.allowed-origins", "broadcast.webhooks.url",
                 "broadcast.path", "broadcast.auth-path", "broadcast.driver", "broadcast.pusher.host", "broadcast.pusher.port",
-                "broadcast.redis.url", "broadcast.redis.prefix",
+                "broadcast.redis.url", "broadcast.redis.prefix", "broadcast.notification-channel",
                 "broadcast.pusher.scheme", "broadcast.encryption-master-key")), names);
     }
 
@@ -269,6 +302,16 @@ class BroadcastAutoConfigurationTest {
     private static void assertThrowsOnTrigger(BroadcastHub hub) {
         // a closed hub has no connections left to reach
         assertEquals(0, hub.stats().connections());
+    }
+
+    /** The message of the IllegalStateException the configuration threw, under Spring's wrappers. */
+    private static String startupMessage(Throwable failure) {
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof IllegalStateException)) {
+            cause = cause.getCause();
+        }
+        assertNotNull(cause, () -> "no IllegalStateException in " + failure);
+        return cause.getMessage();
     }
 
     private static String rootMessage(Throwable failure) {

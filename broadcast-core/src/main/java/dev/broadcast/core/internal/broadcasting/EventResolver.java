@@ -3,6 +3,7 @@ package dev.broadcast.core.internal.broadcasting;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.broadcast.BroadcastAs;
@@ -10,42 +11,36 @@ import dev.broadcast.BroadcastNow;
 import dev.broadcast.BroadcastOn;
 import dev.broadcast.BroadcastReceipt;
 import dev.broadcast.Channel;
-import dev.broadcast.ChannelType;
 import dev.broadcast.ShouldBroadcast;
 import dev.broadcast.ShouldBroadcastNow;
 import dev.broadcast.core.config.Limits;
-import dev.broadcast.internal.Template;
 import dev.broadcast.core.driver.ResolvedBroadcast;
 import dev.broadcast.core.internal.wire.TriggerLimits;
-import java.lang.reflect.Field;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Turns event objects into {@link ResolvedBroadcast}s: name, channels and payload JSON, every check
  * made before anything is sent. What reflection finds about a class (is it a
- * {@link ShouldBroadcast}, its annotations, compiled channel templates and property accessors) is
- * worked out once per class and kept in a {@link ClassValue}, failures included.
+ * {@link ShouldBroadcast}, its annotations, its {@link ChannelTemplate}s with their property
+ * accessors) is worked out once per class and kept in a {@link ClassValue}, failures included.
  */
 public final class EventResolver {
 
     private static final String ANONYMOUS = "an anonymous broadcast";
 
-    /** Payloads: records, beans, maps; Java time types as ISO-8601 strings. */
-    private static final ObjectMapper PAYLOADS = JsonMapper.builder()
+    /**
+     * Payloads: records, beans, maps; Java time types as ISO-8601 strings. A payload turned into a
+     * tree first (a notification's) keeps its decimals as written ({@code 12.50}, not {@code 12.5}).
+     */
+    static final ObjectMapper PAYLOADS = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
     private static final LongAdder INSPECTIONS = new LongAdder();
@@ -55,14 +50,6 @@ public final class EventResolver {
         protected Descriptor computeValue(Class<?> type) {
             INSPECTIONS.increment();
             return inspect(type);
-        }
-    };
-
-    /** Accessors of the nested values dotted placeholders walk through, per runtime class. */
-    private static final ClassValue<ConcurrentHashMap<String, Optional<Accessor>>> PROPERTIES = new ClassValue<>() {
-        @Override
-        protected ConcurrentHashMap<String, Optional<Accessor>> computeValue(Class<?> type) {
-            return new ConcurrentHashMap<>();
         }
     };
 
@@ -196,7 +183,8 @@ public final class EventResolver {
             String name = checkName(as != null ? as.value() : type.getSimpleName(), type.getName());
             List<ChannelTemplate> templates = new ArrayList<>(on.length);
             for (BroadcastOn annotation : on) {
-                templates.add(ChannelTemplate.compile(type, annotation.value(), annotation.type()));
+                templates.add(ChannelTemplate.compile("@BroadcastOn(\"" + annotation.value() + "\") on " + type.getName(),
+                        annotation.value(), annotation.type(), type));
             }
             return new Annotated(type, name, List.copyOf(templates), now);
         } catch (IllegalArgumentException e) {
@@ -240,158 +228,5 @@ public final class EventResolver {
             throw new IllegalArgumentException("Cannot serialize the payload of " + of + " to JSON: "
                     + e.getOriginalMessage(), e);
         }
-    }
-
-    // --- channel templates ---
-
-    /**
-     * One {@code @BroadcastOn}, compiled: literal text and placeholders in order. A template
-     * without placeholders is one channel, made and checked when the class is inspected.
-     */
-    private record ChannelTemplate(String where, ChannelType type, List<Object> parts, Channel constant) {
-
-        static ChannelTemplate compile(Class<?> owner, String template, ChannelType type) {
-            String where = "@BroadcastOn(\"" + template + "\") on " + owner.getName();
-            Template parsed;
-            try {
-                parsed = Template.parse(template);
-            } catch (Template.Problem problem) {
-                int at = problem.index();
-                throw new IllegalArgumentException(where + ": " + switch (problem.fault()) {
-                    case STRAY_CLOSE -> "unbalanced '}' at index " + at;
-                    case UNCLOSED -> "unbalanced '{' at index " + at;
-                    case EMPTY -> "empty placeholder {} at index " + at;
-                });
-            }
-            List<Object> parts = new ArrayList<>();
-            for (Template.Part part : parsed.parts()) {
-                parts.add(part instanceof Template.Placeholder p
-                        ? Placeholder.compile(owner, where, p.name()) : ((Template.Literal) part).text());
-            }
-            boolean constant = parts.stream().noneMatch(Placeholder.class::isInstance);
-            return new ChannelTemplate(where, type, List.copyOf(parts), constant ? channel(where, type, template) : null);
-        }
-
-        Channel resolve(Object event) {
-            if (constant != null) {
-                return constant;
-            }
-            StringBuilder name = new StringBuilder();
-            for (Object part : parts) {
-                name.append(part instanceof Placeholder p ? p.read(where, event) : part);
-            }
-            return channel(where, type, name.toString());
-        }
-
-        private static Channel channel(String where, ChannelType type, String baseName) {
-            try {
-                return switch (type) {
-                    case PUBLIC -> Channel.of(baseName);
-                    case PRIVATE -> Channel.privateChannel(baseName);
-                    case ENCRYPTED_PRIVATE -> Channel.encryptedPrivate(baseName);
-                    case PRESENCE -> Channel.presence(baseName);
-                };
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + " resolves to an invalid channel name: " + e.getMessage(), e);
-            }
-        }
-    }
-
-    /**
-     * A placeholder such as {@code {task.projectId}}: the first property is looked up on the event
-     * class when it is inspected; the rest on the runtime class of each value, cached per class.
-     */
-    private record Placeholder(String path, Accessor first, List<String> rest) {
-
-        static Placeholder compile(Class<?> owner, String where, String path) {
-            String[] names = path.split("\\.", -1);
-            for (String name : names) {
-                if (name.isEmpty()) {
-                    throw new IllegalArgumentException(where + ": placeholder {" + path + "} has an empty property name");
-                }
-            }
-            Accessor first = accessor(owner, names[0])
-                    .orElseThrow(() -> new IllegalArgumentException(where + ": placeholder {" + path + "}: "
-                            + noProperty(owner, names[0])));
-            return new Placeholder(path, first, List.of(names).subList(1, names.length));
-        }
-
-        String read(String where, Object event) {
-            Object value = first.read(where, path, event);
-            String walked = first.name();
-            for (String name : rest) {
-                if (value == null) {
-                    throw new IllegalArgumentException(where + ": placeholder {" + path + "} cannot be resolved: "
-                            + walked + " is null");
-                }
-                Class<?> type = value.getClass();
-                Accessor next = PROPERTIES.get(type).computeIfAbsent(name, n -> accessor(type, n))
-                        .orElseThrow(() -> new IllegalArgumentException(where + ": placeholder {" + path + "}: "
-                                + noProperty(type, name)));
-                value = next.read(where, path, value);
-                walked = walked + "." + name;
-            }
-            if (value == null) {
-                throw new IllegalArgumentException(where + ": placeholder {" + path + "} is null");
-            }
-            return value.toString();
-        }
-    }
-
-    private static String noProperty(Class<?> type, String name) {
-        String capitalized = Character.toUpperCase(name.charAt(0)) + name.substring(1);
-        return type.getName() + " has no property " + name + " (no record component, get" + capitalized
-                + "(), is" + capitalized + "(), " + name + "() or public field " + name + ")";
-    }
-
-    /** Reads one property: a record component, a getter, a no-argument method or a public field. */
-    private record Accessor(String name, Method method, Field field) {
-        Object read(String where, String path, Object target) {
-            try {
-                return method != null ? method.invoke(target) : field.get(target);
-            } catch (InvocationTargetException e) {
-                throw new IllegalArgumentException(where + ": reading placeholder {" + path + "} failed: "
-                        + e.getCause(), e.getCause());
-            } catch (IllegalAccessException | RuntimeException e) {
-                throw new IllegalArgumentException(where + ": reading placeholder {" + path + "} failed: " + e, e);
-            }
-        }
-    }
-
-    private static Optional<Accessor> accessor(Class<?> type, String name) {
-        if (type.isRecord()) {
-            for (RecordComponent component : type.getRecordComponents()) {
-                if (component.getName().equals(name)) {
-                    return Optional.of(new Accessor(name, accessible(component.getAccessor()), null));
-                }
-            }
-        }
-        String capitalized = Character.toUpperCase(name.charAt(0)) + name.substring(1);
-        for (String candidate : List.of("get" + capitalized, "is" + capitalized, name)) {
-            Method method = publicMethod(type, candidate);
-            if (method != null && (!candidate.startsWith("is") || candidate.equals(name)
-                    || method.getReturnType() == boolean.class || method.getReturnType() == Boolean.class)) {
-                return Optional.of(new Accessor(name, accessible(method), null));
-            }
-        }
-        return Arrays.stream(type.getFields())
-                .filter(f -> f.getName().equals(name) && !Modifier.isStatic(f.getModifiers()))
-                .findFirst()
-                .map(f -> new Accessor(name, null, accessible(f)));
-    }
-
-    private static Method publicMethod(Class<?> type, String name) {
-        try {
-            Method method = type.getMethod(name);
-            return Modifier.isStatic(method.getModifiers()) || method.getReturnType() == void.class ? null : method;
-        } catch (NoSuchMethodException e) {
-            return null;
-        }
-    }
-
-    /** Public members of a non-public class (a nested record, say) need this to be invoked from here. */
-    private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {
-        member.trySetAccessible();
-        return member;
     }
 }
