@@ -236,6 +236,42 @@ class HttpFallbackTest {
     }
 
     @Test
+    void aStreamThatIsNeverIdleStillGetsHeartbeatsSoItsClientIsNotTakenForGone() throws IOException {
+        try (Fixture fixture = Fixture.create()) {
+            Exchange stream = receive(fixture, "xhr_streaming");
+            send(fixture, "[\"{\\\"event\\\":\\\"pusher:subscribe\\\",\\\"data\\\":{\\\"channel\\\":\\\"news\\\"}}\"]");
+            int answered = 0;
+            for (int second = 1; second <= 150; second++) { // an event a second for 150 s: never idle for 25 s
+                fixture.scheduler.advance(Duration.ofSeconds(1));
+                fixture.hub.trigger(Fixture.ID, List.of("news"), "e" + second, String.valueOf(second), null);
+                long heartbeats = stream.lines().stream().filter("h"::equals).count();
+                for (; answered < heartbeats; answered++) {
+                    assertEquals(204, send(fixture, "[]").status, "pusher-js answers each h with [] (at " + second + " s)");
+                }
+            }
+            assertTrue(answered >= 5, "heartbeats while the stream was busy: " + answered);
+            assertEquals(1, fixture.hub.stats().connections(), "the client that answers stays, past the 60 s timeout");
+            assertEquals(150, events(stream).size(), "and got every event");
+            assertFalse(stream.ended);
+        }
+    }
+
+    @Test
+    void aSessionThatTimesOutWhileAWriteIsInFlightEndsItsStreamWhenTheWriteIsDone() throws IOException {
+        try (Fixture fixture = Fixture.create()) {
+            Exchange stream = new Exchange("POST", BASE + "xhr_streaming", "", null);
+            stream.holdWrites = true;
+            fixture.hub.serveFallback(stream);
+            assertEquals(1, stream.heldWrites.size(), "the open line, in flight");
+            fixture.scheduler.advance(Duration.ofSeconds(65)); // no request from the client: it times out
+            assertEquals(0, fixture.hub.stats().connections());
+            assertFalse(stream.ended, "not while the write is in flight");
+            stream.completeHeldWrites();
+            assertTrue(stream.ended, "the client sees its stream end, and reconnects");
+        }
+    }
+
+    @Test
     void badRequestsGetAStatusAndChangeNothing() throws IOException {
         try (Fixture fixture = Fixture.create()) {
             assertEquals(404, send(fixture, "[]").status, "xhr_send before the session");
@@ -362,8 +398,26 @@ class HttpFallbackTest {
                 assertTrue(status > 0, "written before start");
                 assertFalse(ended, "written after end");
                 written.append(new String(chunk, StandardCharsets.UTF_8));
+                if (holdWrites) {
+                    heldWrites.add(done);
+                    return;
+                }
             }
             done.completed(null);
+        }
+
+        /** Writes complete only when {@link #completeHeldWrites()} says so, as a slow socket's. */
+        boolean holdWrites;
+        final List<Transport.SendCallback> heldWrites = new ArrayList<>();
+
+        void completeHeldWrites() {
+            List<Transport.SendCallback> done;
+            synchronized (this) {
+                holdWrites = false;
+                done = List.copyOf(heldWrites);
+                heldWrites.clear();
+            }
+            done.forEach(callback -> callback.completed(null));
         }
 
         @Override

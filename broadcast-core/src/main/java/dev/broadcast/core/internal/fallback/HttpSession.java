@@ -57,6 +57,8 @@ final class HttpSession implements Transport {
     private volatile long lastSeen;
     /** When a chunk was last written (elapsed millis). */
     private long lastWrite;
+    /** A heartbeat is owed to the stream: written as soon as the write in flight is done. */
+    private boolean heartbeatDue;
     /** When the current poll was attached (elapsed millis). */
     private long pollSince;
 
@@ -176,14 +178,20 @@ final class HttpSession implements Transport {
         flush();
     }
 
-    /** The client is gone (idle too long) or the hub stops: the session ends without a word. */
+    /**
+     * The client is gone (idle too long) or the hub stops: the session ends without a word, and its
+     * receive request is ended (at once, or when the write in flight on it is done), so a client
+     * that is still there sees its stream end and reconnects.
+     */
     void abandon() {
         FallbackExchange open;
         SendCallback done;
         synchronized (this) {
             ended = true;
-            open = writing ? null : receiver;
-            receiver = null;
+            open = writing ? null : receiver; // a write in flight: its completion ends the request
+            if (!writing) {
+                receiver = null;
+            }
             done = waitingDone;
             waiting = null;
             waitingDone = null;
@@ -196,22 +204,28 @@ final class HttpSession implements Transport {
         }
     }
 
-    /** A heartbeat: {@code h} on an idle stream, or a held poll answered with it. */
+    /**
+     * A heartbeat: a held poll is answered with {@code h} once held for {@code period}; a stream
+     * gets {@code h} when nothing was written to it for {@code period} (so that no proxy finds it
+     * idle) or when its client has made no request for {@code period}, however much it receives:
+     * pusher-js answers each {@code h} with a {@code []} request, and that request is how the
+     * session knows its client is still there before the idle timeout.
+     */
     void beat(long now, long period) {
-        FallbackExchange target;
-        boolean endAfter;
         synchronized (this) {
-            if (receiver == null || writing || first != null || waiting != null || closing != null) {
+            if (receiver == null || closing != null || ended) {
                 return;
             }
-            if (polling ? now - pollSince < period : now - lastWrite < period) {
+            if (polling) {
+                if (writing || first != null || waiting != null || now - pollSince < period) {
+                    return;
+                }
+            } else if (now - lastWrite < period && now - lastSeen < period) {
                 return;
             }
-            target = receiver;
-            endAfter = polling;
-            writing = true;
+            heartbeatDue = true;
         }
-        write(target, HEARTBEAT, endAfter, null, false);
+        flush();
     }
 
     /** Writes what is due to the attached request, if it can be written now. */
@@ -228,6 +242,9 @@ final class HttpSession implements Transport {
             if (first != null) {
                 chunk = first;
                 first = null;
+            } else if (heartbeatDue && !ended) {
+                chunk = HEARTBEAT;
+                heartbeatDue = false;
             } else if (waiting != null) {
                 List<byte[]> frames = waiting.take();
                 done = waitingDone;
@@ -280,8 +297,10 @@ final class HttpSession implements Transport {
                     streamChars += chars(chunk);
                     // a poll ends with its answer; a stream is left to the client once it will rotate it
                     boolean rotated = !polling && streamChars > STREAM_CHARS;
-                    end = endAfter;
-                    if (endAfter || rotated) {
+                    // abandoned while this write was in flight: the request ends now
+                    boolean abandoned = ended && receiver == target && !lastOfSession;
+                    end = endAfter || abandoned;
+                    if (endAfter || rotated || abandoned) {
                         receiver = null;
                     }
                 }
