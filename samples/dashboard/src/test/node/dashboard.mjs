@@ -248,9 +248,11 @@ async function main() {
   await waitFor(bob, () => document.getElementById('task-title').textContent.includes('#4'));
   await ann.click('#run');
   for (const page of [ann, bob]) {
-    await waitFor(page, () => [...document.querySelectorAll('.toast')].some((t) => t.textContent.includes('done, ready for review')), undefined, 120000);
+    await waitFor(page, () => [...document.querySelectorAll('.toast')]
+      .some((t) => t.textContent === 'Upgrade to Spring Boot 3.5: done, ready for review'), undefined, 120000);
   }
-  await waitFor(ann, () => [...document.querySelectorAll('.toast')].some((t) => t.textContent.startsWith('Your agent finished')));
+  await waitFor(ann, () => [...document.querySelectorAll('.toast')]
+    .some((t) => t.textContent === 'Your agent finished \u201cUpgrade to Spring Boot 3.5\u201d: ready for review'));
   observed.toasts = { ann: await toasts(ann), bob: await toasts(bob) };
   assert.ok(!observed.toasts.bob.some((t) => t.startsWith('Your agent')), 'the notification went to ann only');
   await shot(ann, 'toasts-done-and-notification');

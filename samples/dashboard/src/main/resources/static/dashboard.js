@@ -4,6 +4,7 @@
 import { reloadOnSubscribe, Sequence, Versions } from './live-state.js';
 import { appendAnsi } from './ansi.js';
 
+const Echo = window.Echo.default; // /vendor/echo.iife.js; with a bundler: import Echo from 'laravel-echo'
 const $ = (id) => document.getElementById(id);
 const me = await (await fetch('/api/me')).json();
 
@@ -11,7 +12,7 @@ const me = await (await fetch('/api/me')).json();
 const realtime = me.realtime;
 const host = realtime.host || location.hostname;
 const port = realtime.port || Number(location.port) || (location.protocol === 'https:' ? 443 : 80);
-const echo = new Echo.default({
+const echo = new Echo({
   broadcaster: 'pusher',
   client: new Pusher(realtime.key, {
     cluster: 'mt1', forceTLS: realtime.tls,
@@ -97,24 +98,29 @@ function seen(event, what) {
   window.dashboard.seen.push(`${event}:${what}`);
 }
 
+/** The board's state: all of it on the first load, what changed meanwhile on a reload after a reconnect. */
 async function loadBoard() {
   const snapshot = await api('GET', '/api/board');
+  const reload = board.columns.length > 0; // changes a reload finds happened while this page was away: tell
   board.columns = snapshot.columns;
-  snapshot.tasks.forEach((task) => applyTask(task, false));
+  snapshot.tasks.forEach((task) => applyTask(task, reload));
   snapshot.commits.forEach(applyCommit);
-  applySpec(snapshot.spec, false);
+  applySpec(snapshot.spec, reload);
   renderBoard();
 }
 
 // tag::apply[]
-/** A card from the snapshot or from an event: kept only if newer than the one shown. */
-function applyTask(task, live) {
+/**
+ * A card from the snapshot or from an event: kept only if newer than the one shown. `tell`: toast
+ * if it just ended (an event, or a reload after a reconnect; not the first load, not our own move).
+ */
+function applyTask(task, tell) {
   if (!taskVersions.accept(task.id, task.version)) {
     return;
   }
   const before = board.tasks.get(task.id);
   board.tasks.set(task.id, task);
-  if (live && before && before.status !== task.status && (task.status === 'done' || task.status === 'failed')) {
+  if (tell && before && before.status !== task.status && (task.status === 'done' || task.status === 'failed')) {
     toast(`${task.title}: ${task.status === 'done' ? 'done, ready for review' : 'the agent failed'}`,
       task.status === 'done' ? 'success' : 'error');
   }
@@ -140,14 +146,14 @@ function applyCommit(commit) {
   list.insertBefore(item, after ?? null);
 }
 
-function applySpec(spec, live) {
+function applySpec(spec, tell) {
   if (!specVersions.accept('spec', spec.version)) {
     return;
   }
   $('spec-text').textContent = spec.text;
   $('spec-version').textContent = 'v' + spec.version;
   $('spec-by').textContent = 'Last edited by ' + spec.editedBy;
-  if (live) {
+  if (tell) {
     toast(`${spec.editedBy} changed the spec (v${spec.version})`, 'info');
   }
 }

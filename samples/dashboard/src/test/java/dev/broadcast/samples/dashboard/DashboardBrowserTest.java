@@ -45,7 +45,7 @@ class DashboardBrowserTest {
         int realtimePort = freePort();
         List<String> realtime = java("dev.broadcast.server.BroadcastServer", "--host", "127.0.0.1",
                 "--port", String.valueOf(realtimePort), "--app-id", "dashboard", "--app-key", "dashboard-key",
-                "--app-secret", SECRET, "--http-session-timeout", "10");
+                "--app-secret", SECRET, "--http-session-timeout", "10", "--log-level", "debug");
         JsonNode observed = run("split", realtime,
                 "--broadcast.driver=pusher", "--broadcast.pusher.scheme=http",
                 "--broadcast.pusher.host=127.0.0.1", "--broadcast.pusher.port=" + realtimePort,
