@@ -86,21 +86,29 @@ final class Admission {
         return ticket;
     }
 
-    /** Closes the oldest socket that is not a WebSocket, other than {@code newcomer}; false if none. */
+    /**
+     * Closes the oldest socket that is not a WebSocket, other than {@code newcomer}; false if none.
+     * Admissions on several threads (Grizzly's selector threads) may pick the same oldest socket:
+     * the one that loses it looks again, rather than refusing its newcomer.
+     */
     private boolean shedOldestWaiting(Ticket newcomer) {
-        Ticket oldest = null;
-        for (Ticket ticket : waiting) {
-            if (ticket != newcomer && (oldest == null || ticket.arrival < oldest.arrival)) {
-                oldest = ticket;
+        while (true) {
+            Ticket oldest = null;
+            for (Ticket ticket : waiting) {
+                if (ticket != newcomer && (oldest == null || ticket.arrival < oldest.arrival)) {
+                    oldest = ticket;
+                }
+            }
+            if (oldest == null) {
+                return false;
+            }
+            if (waiting.remove(oldest)) {
+                warnings.warn("Closed the oldest connection that had not upgraded ({}) to make room: {} sockets open"
+                        + " (--max-connections)", oldest.address, maxSockets);
+                oldest.close.run();
+                return true;
             }
         }
-        if (oldest == null || !waiting.remove(oldest)) {
-            return false;
-        }
-        warnings.warn("Closed the oldest connection that had not upgraded ({}) to make room: {} sockets open (--max-connections)",
-                oldest.address, maxSockets);
-        oldest.close.run();
-        return true;
     }
 
     private void release(InetAddress address) {
