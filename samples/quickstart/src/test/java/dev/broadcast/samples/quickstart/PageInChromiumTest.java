@@ -1,13 +1,10 @@
 package dev.broadcast.samples.quickstart;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,22 +18,8 @@ class PageInChromiumTest {
     void thePageWorksWithNothingButTheApp() throws Exception {
         Path screenshots = Files.createDirectories(Path.of("target", "screenshots")).toAbsolutePath();
         try (QuickstartApp app = QuickstartApp.start(0)) {
-            Path output = Files.createTempFile("page", ".log");
-            ProcessBuilder builder = new ProcessBuilder("node", "page.mjs")
-                    .directory(new File("src/test/node"))
-                    .redirectErrorStream(true)
-                    .redirectOutput(output.toFile());
-            builder.environment().put("PORT", String.valueOf(app.port()));
-            builder.environment().put("SCREENSHOT_DIR", screenshots.toString());
-            Process node = builder.start();
-            boolean exited = node.waitFor(90, TimeUnit.SECONDS);
-            if (!exited) {
-                node.destroyForcibly();
-            }
-            String transcript = Files.readString(output, StandardCharsets.UTF_8);
-            Files.delete(output);
-            assertTrue(exited, "page.mjs did not finish in 90 s:\n" + transcript);
-            assertEquals(0, node.exitValue(), "page.mjs failed:\n" + transcript);
+            String transcript = NodeScript.run("page.mjs",
+                    Map.of("PORT", String.valueOf(app.port()), "SCREENSHOT_DIR", screenshots.toString()), 90);
             assertTrue(transcript.contains("\"ok\":true"), transcript);
             assertTrue(transcript.contains("\"state\":\"done\""), transcript);
         }
