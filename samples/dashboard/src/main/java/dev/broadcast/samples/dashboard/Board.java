@@ -83,7 +83,8 @@ public class Board {
         if (!COLUMNS.contains(column)) {
             throw new IllegalArgumentException("A card goes to one of the columns " + COLUMNS + ", not '" + column + "'");
         }
-        Task moved = change(task(id), column, task(id).status());
+        Task task = task(id);
+        Task moved = change(task, column, task.status());
         broadcaster.toOthers(socketId).broadcast(new TaskUpdated(ID, moved));
         return moved;
     }

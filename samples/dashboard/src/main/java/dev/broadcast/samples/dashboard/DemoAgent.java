@@ -10,9 +10,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -74,32 +72,24 @@ public class DemoAgent {
         }
         runs.start(taskId);
         board.status(taskId, "doing", "running");
-        AtomicInteger tick = new AtomicInteger();
-        ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
-        Runnable step = () -> {
-            try {
-                if (!step(task, startedBy, tick.getAndIncrement())) {
-                    self[0].cancel(false);
-                }
-            } catch (RuntimeException e) {
-                self[0].cancel(false);
-                end(task, startedBy, "failed");
-            }
-        };
-        synchronized (self) {
-            self[0] = ticks.scheduleAtFixedRate(() -> {
-                synchronized (self) {
-                    step.run();
-                }
-            }, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
-        }
+        tick(task, startedBy, 0);
         return true;
     }
 
-    public boolean isRunning(long taskId) {
-        synchronized (running) {
-            return running.contains(taskId);
-        }
+    /** Runs step {@code n} now and schedules the next one an interval later, until the run ends. */
+    private void tick(Task task, Member startedBy, int n) {
+        ticks.schedule(() -> {
+            boolean more;
+            try {
+                more = step(task, startedBy, n);
+            } catch (RuntimeException e) {
+                end(task, startedBy, "failed");
+                return;
+            }
+            if (more) {
+                tick(task, startedBy, n + 1);
+            }
+        }, n == 0 ? 0 : interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** One tick of the run; false when it ended. */
