@@ -139,12 +139,12 @@ final class NginxTarget implements Target {
 
     @Override
     public int connections() {
-        return api.get("/connections").path("connections").asInt(-1);
+        return api.connections();
     }
 
     @Override
     public int channels() {
-        return api.get("/channels").path("channels").size();
+        return api.channels();
     }
 
     @Override

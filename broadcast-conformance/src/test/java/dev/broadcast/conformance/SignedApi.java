@@ -60,6 +60,16 @@ final class SignedApi {
     }
 
     /** {@code GET path}, signed (harmless for {@code /up}); fails unless it answers 200 within 5 s. */
+    /** The server's count of open connections ({@code GET /connections}); -1 if it gives none. */
+    int connections() {
+        return get("/connections").path("connections").asInt(-1);
+    }
+
+    /** How many channels are occupied ({@code GET /channels}). */
+    int channels() {
+        return get("/channels").path("channels").size();
+    }
+
     JsonNode getPath(String path) {
         String query = "auth_key=" + Target.APP_KEY + "&auth_timestamp=" + System.currentTimeMillis() / 1000
                 + "&auth_version=1.0";

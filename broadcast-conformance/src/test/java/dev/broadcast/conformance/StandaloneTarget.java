@@ -70,12 +70,12 @@ final class StandaloneTarget implements Target {
 
     @Override
     public int connections() {
-        return api.get("/connections").path("connections").asInt(-1);
+        return api.connections();
     }
 
     @Override
     public int channels() {
-        return api.get("/channels").path("channels").size();
+        return api.channels();
     }
 
     @Override
